@@ -1,0 +1,24 @@
+-- 诉求/工单: accepted rows of every month; no phone hash, no content (personal data stays in raw).
+with accepted_orders as (
+    select *
+    from {{ source('raw', 'orders') }}
+    where load_errors is null
+)
+
+select
+    month,
+    order_id,
+    received_at,
+    channel,
+    category,
+    handling,
+    dispatch_level,
+    coalesce(supervision, false) as supervision,
+    unit_code,
+    dispatched_at,
+    sign_deadline,
+    signed_at,
+    due_at,
+    completed_at,
+    visit_result
+from accepted_orders

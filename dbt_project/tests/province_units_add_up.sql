@@ -1,0 +1,34 @@
+-- For the month: fct_province_units adds up to fct_province_summary.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_province_summary'}}}) }}
+{%- if relations_exist([ref('fct_province_summary'), ref('fct_province_units')]) %}
+with summary as (
+    select {{ adapter.quote('count') }} as order_count, unit_count, due, late, rated, satisfied
+    from {{ ref('fct_province_summary') }}
+    where month = {{ month_var() }}
+),
+
+unit_totals as (
+    select
+        cast(coalesce(sum(orders), 0) as bigint) as order_count,
+        cast(count(*) as bigint) as unit_count,
+        cast(coalesce(sum(due), 0) as bigint) as due,
+        cast(coalesce(sum(late), 0) as bigint) as late,
+        cast(coalesce(sum(rated), 0) as bigint) as rated,
+        cast(coalesce(sum(satisfied), 0) as bigint) as satisfied
+    from {{ ref('fct_province_units') }}
+    where month = {{ month_var() }}
+)
+
+select summary.order_count, unit_totals.order_count as unit_order_sum
+from summary
+cross join unit_totals
+where summary.order_count <> unit_totals.order_count
+   or summary.unit_count <> unit_totals.unit_count
+   or summary.due <> unit_totals.due
+   or summary.late <> unit_totals.late
+   or summary.rated <> unit_totals.rated
+   or summary.satisfied <> unit_totals.satisfied
+{%- else %}
+-- one of the province marts is outside this build: nothing to compare
+select cast(null as bigint) as order_count where 1 = 0
+{%- endif %}

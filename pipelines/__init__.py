@@ -1,0 +1,1 @@
+"""hotline-bulletin: the Dagster code location."""

@@ -1,0 +1,61 @@
+"""One monthly asset per input of the contract: landing file → `raw.<input>` (the month replaced)."""
+
+import dagster as dg
+
+from pipelines.contract import INPUTS, InputSpec
+from pipelines.ingest.load import load_month_input
+from pipelines.ingest.locate import find_input_file
+from pipelines.partitions import monthly_partitions
+from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.settings import Settings
+
+INGEST_GROUP = "ingest"
+
+def raw_asset_key(spec: InputSpec) -> dg.AssetKey:
+    """Same key as dagster-dbt gives the dbt source `raw.<input>`, so the lineage is one graph."""
+    return dg.AssetKey(["raw", spec.name])
+
+def _description(spec: InputSpec) -> str:
+    where = "`<landing>/units.<ext>` (a month folder's copy wins)" if spec.reference else (
+        f"`<landing>/<YYYY-MM>/{spec.name}.<ext>`"
+    )
+    need = "required" if spec.required_file else "optional: a missing file means no rows that month"
+    return f"{spec.title} — loaded from {where} ({need}) into `raw.{spec.name}`, the month's rows replaced."
+
+def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=raw_asset_key(spec),
+        partitions_def=monthly_partitions,
+        group_name=INGEST_GROUP,
+        description=_description(spec),
+        kinds={"duckdb", "python"},
+    )
+    def _raw_input(
+        context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        month = context.partition_key
+        path = find_input_file(files.landing, month, spec)
+        with warehouse.get_connection() as con:
+            summary = load_month_input(con, spec, path, month, Settings.from_env().phone_salt)
+        if path is None:
+            context.log.info(f"{spec.name}: no file for {month}; stored as an empty month")
+        else:
+            context.log.info(
+                f"{spec.name}: {summary.rows_read} rows read from {path.name}"
+                f" ({summary.rows_with_load_errors} with unparseable cells)"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "source_file": str(path) if path else "(none)",
+                "format": summary.format or "",
+                "encoding": summary.encoding or "",
+                "dagster/row_count": summary.rows_read,
+                "rows_read": summary.rows_read,
+                "rows_with_load_errors": summary.rows_with_load_errors,
+                "ignored_columns": ", ".join(summary.ignored_columns),
+            }
+        )
+
+    return _raw_input
+
+raw_assets: list[dg.AssetsDefinition] = [build_raw_asset(spec) for spec in INPUTS]

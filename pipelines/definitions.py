@@ -1,0 +1,37 @@
+"""The one Dagster `Definitions` of the hotline-bulletin code location."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets.bulletin import bulletin
+from pipelines.assets.dbt_models import dbt_models
+from pipelines.assets.raw import raw_assets
+from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.partitions import monthly_partitions
+from pipelines.resources import build_resources
+from pipelines.settings import Settings
+
+MONTHLY_JOB_NAME = "monthly_bulletin"
+
+monthly_bulletin_job = dg.define_asset_job(
+    MONTHLY_JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    partitions_def=monthly_partitions,
+    description="One month: load the inputs, run the dbt models and tests, write the bulletin.",
+)
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Definitions wired to the given paths (the CLI builds its own from its flags)."""
+    return dg.Definitions(
+        assets=[*raw_assets, rulebook, working_calendar, dbt_models, bulletin],
+        jobs=[monthly_bulletin_job],
+        resources=build_resources(settings),
+        # DuckDB allows one writing process per file: steps run one after another in the run's
+        # process, and separate runs wait for the warehouse lock (pipelines/warehouse.py).
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,135 @@
+"""Stream a CSV export (UTF-8 with or without BOM, or GB18030/GBK) with pyarrow's CSV reader."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pipelines.contract import InputSpec
+from pipelines.ingest.batches import assemble_batch, row_numbers
+from pipelines.ingest.encoding import GB18030, REEXPORT, detect_csv_encoding
+from pipelines.ingest.errors import InputFileError
+from pipelines.ingest.headers import map_header
+from pipelines.ingest.stream import InputStream
+
+#: bytes pyarrow parses at a time; its read-ahead keeps a few dozen blocks, so this bounds memory
+BLOCK_BYTES = 4 << 20
+#: enough to hold the header row when only the header is read
+HEADER_BLOCK_BYTES = 1 << 20
+
+EMPTY_FIX = "export the table with its header row (an input with no rows still needs the header)"
+_FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def _parse_options() -> pacsv.ParseOptions:
+    # content may hold line breaks inside quoted cells
+    return pacsv.ParseOptions(newlines_in_values=True)
+
+
+def _arrow_encoding(encoding: str) -> str:
+    # pyarrow reads UTF-8 natively and skips a UTF-8 BOM itself; anything else is transcoded
+    return "utf8" if encoding.startswith("utf-8") else encoding
+
+
+def _parse_error(path: Path, exc: Exception, rows_before: int, encoding: str) -> InputFileError:
+    """An InputFileError for a failure while parsing; never quotes the row (it may hold personal data)."""
+    where = f"after data row {rows_before}" if rows_before else "in the first rows"
+    if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc):
+        read_as = "GB18030" if encoding == GB18030 else "UTF-8"
+        return InputFileError(
+            path,
+            f"undecodable bytes {where}: the file starts as {read_as} but is not {read_as} throughout",
+            REEXPORT,
+        )
+    message = str(exc)
+    if "Empty CSV file" in message:
+        return InputFileError(path, "the file is empty (no header row)", EMPTY_FIX)
+    counts = _FIELD_COUNT.search(message)
+    if counts:
+        expected, got = counts.groups()
+        return InputFileError(
+            path,
+            f"a row {where} has {got} fields where the header has {expected}",
+            "quote cells that contain commas, quotes or line breaks (re-export the file as CSV)",
+        )
+    # keep `CSV parse error: <reason>`, drop anything after it (pyarrow appends the row's text)
+    reason = ": ".join(message.splitlines()[0].split(": ")[:2]) if message else type(exc).__name__
+    return InputFileError(path, f"the CSV cannot be parsed {where} ({reason})", "re-export the file as CSV")
+
+
+def _read_header(path: Path, encoding: str) -> list[str]:
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=_arrow_encoding(encoding), block_size=HEADER_BLOCK_BYTES),
+            parse_options=_parse_options(),
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise _parse_error(path, exc, 0, encoding) from exc
+    names = list(reader.schema.names)
+    reader.close()
+    return names
+
+
+def _batches(
+    path: Path,
+    spec: InputSpec,
+    reader: pacsv.CSVStreamingReader,
+    wanted: dict[str, str],
+    batch_rows: int,
+    encoding: str,
+) -> Iterator[pa.RecordBatch]:
+    rows = 0
+    try:
+        while True:
+            try:
+                block = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (pa.ArrowException, UnicodeDecodeError) as exc:
+                raise _parse_error(path, exc, rows, encoding) from exc
+            for start in range(0, block.num_rows, batch_rows):
+                part = block.slice(start, batch_rows)
+                columns = {name: part.column(raw) for name, raw in wanted.items()}
+                yield assemble_batch(spec, columns, row_numbers(rows + 1, part.num_rows))
+                rows += part.num_rows
+    finally:
+        reader.close()
+
+
+def open_csv_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream:
+    """Check the header of a CSV file and return its batches as an InputStream."""
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "the file is empty (0 bytes, no header row)", EMPTY_FIX)
+    encoding = detect_csv_encoding(path)
+    names = _read_header(path, encoding)
+    header = map_header(path, spec, names)
+    wanted = {name: names[position] for name, position in header.positions.items()}
+    convert = pacsv.ConvertOptions(
+        column_types={raw: pa.string() for raw in wanted.values()},
+        include_columns=list(wanted.values()),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+    )
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=_arrow_encoding(encoding), block_size=BLOCK_BYTES),
+            parse_options=_parse_options(),
+            convert_options=convert,
+        )
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise _parse_error(path, exc, 0, encoding) from exc
+    return InputStream(
+        path=path,
+        format="csv",
+        encoding=encoding,
+        header=header,
+        batches=_batches(path, spec, reader, wanted, batch_rows, encoding),
+        closer=reader.close,
+    )

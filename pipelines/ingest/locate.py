@@ -1,0 +1,73 @@
+"""Find the landing file of one input for one month (`<landing>/<YYYY-MM>/<name>.<ext>`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipelines.contract import FILE_EXTENSIONS, InputSpec
+from pipelines.ingest.errors import InputFileError
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def check_month(month: str) -> str:
+    """Return `month` if it is a partition key `YYYY-MM`, else raise ValueError."""
+    if not MONTH_PATTERN.match(month):
+        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    return month
+
+
+def _candidates(folder: Path, name: str) -> list[Path]:
+    """Files `<folder>/<name>.<ext>` with a known extension (extension case ignored), sorted."""
+    if not folder.is_dir():
+        return []
+    found = [
+        entry
+        for entry in folder.iterdir()
+        if entry.is_file() and entry.stem == name and entry.suffix[1:].lower() in FILE_EXTENSIONS
+    ]
+    return sorted(found)
+
+
+def _one_of(folder: Path, spec: InputSpec) -> Path | None:
+    files = _candidates(folder, spec.name)
+    if len(files) > 1:
+        names = ", ".join(f.name for f in files)
+        raise InputFileError(
+            folder / spec.name,
+            f"the input '{spec.name}' ({spec.title}) is there in {len(files)} files ({names}), "
+            "so it is ambiguous which one to load",
+            f"keep exactly one of {names} in {folder}",
+        )
+    return files[0] if files else None
+
+
+def _expected(folder: Path, name: str) -> str:
+    return f"{folder / name}.{{{','.join(FILE_EXTENSIONS)}}}"
+
+
+def find_input_file(landing: Path, month: str, spec: InputSpec) -> Path | None:
+    """The file to load for `spec` in `month`, or None when an optional input is absent (empty table).
+
+    A reference input (units) is taken from the month folder when present, else from the landing
+    root. Raises InputFileError when a required input is missing or when one input has files with
+    two extensions.
+    """
+    check_month(month)
+    landing = Path(landing)
+    month_dir = landing / month
+    found = _one_of(month_dir, spec)
+    if found is None and spec.reference:
+        found = _one_of(landing, spec)
+    if found is not None or not spec.required_file:
+        return found
+    expected = _expected(month_dir, spec.name)
+    if spec.reference:
+        expected += f" or {_expected(landing, spec.name)}"
+    where = f"{landing}/ (every month) or {month_dir}/ (this month)" if spec.reference else f"{month_dir}/"
+    raise InputFileError(
+        month_dir / spec.name,
+        f"the required input '{spec.name}' ({spec.title}) for {month} is missing: expected {expected}",
+        f"put the export in {where} as {spec.name}.csv, {spec.name}.xlsx or {spec.name}.parquet",
+    )

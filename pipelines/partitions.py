@@ -1,0 +1,44 @@
+"""Monthly partitions (key `YYYY-MM`, from 2021-01) and small pure helpers about months."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import dagster as dg
+
+FIRST_MONTH = "2021-01"
+MONTH_FORMAT = "%Y-%m"
+_MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, fmt=MONTH_FORMAT)
+
+
+def validate_month(month: str) -> str:
+    """Return the month if it is a `YYYY-MM` partition key from 2021-01 on, else raise ValueError."""
+    if not _MONTH_PATTERN.match(month or ""):
+        raise ValueError(f"month {month!r} is not of the form YYYY-MM (for example 2021-02)")
+    if month < FIRST_MONTH:
+        raise ValueError(f"month {month} is before the first evaluated month {FIRST_MONTH}")
+    return month
+
+
+def month_start(month: str) -> datetime:
+    return datetime.strptime(validate_month(month), MONTH_FORMAT)
+
+
+def month_cutoff(month: str) -> datetime:
+    """First instant of the next month."""
+    start = month_start(month)
+    if start.month == 12:
+        return start.replace(year=start.year + 1, month=1)
+    return start.replace(month=start.month + 1)
+
+
+def previous_month(month: str) -> str:
+    start = month_start(month)
+    if start.month == 1:
+        prev = start.replace(year=start.year - 1, month=12)
+    else:
+        prev = start.replace(month=start.month - 1)
+    return prev.strftime(MONTH_FORMAT)

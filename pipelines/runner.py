@@ -1,0 +1,75 @@
+"""Materialize every asset of one month through Dagster, in-process, recorded in the instance."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipelines.instance import ensure_dagster_home
+from pipelines.partitions import validate_month
+from pipelines.settings import Settings
+
+
+@dataclass
+class RunOutcome:
+    month: str
+    run_id: str
+    success: bool
+    failures: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    materialized: list[str] = field(default_factory=list)
+
+
+def export_settings(settings: Settings) -> None:
+    """Make the settings visible to everything the run starts (dbt is a subprocess)."""
+    os.environ["HOTLINE_LANDING"] = str(settings.landing_dir)
+    os.environ["HOTLINE_WAREHOUSE"] = str(settings.warehouse_path)
+    os.environ["HOTLINE_OUTPUT"] = str(settings.output_dir)
+    os.environ["HOTLINE_RULEBOOK"] = str(settings.rulebook_path)
+    os.environ["HOTLINE_BULLETIN_CONFIG"] = str(settings.bulletin_config_path)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+
+
+def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
+    """The user-facing message: the deepest cause (e.g. an InputFileError), not Dagster's wrapper."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOutcome:
+    validate_month(month)
+    export_settings(settings)
+    ensure_dagster_home(settings.dagster_home)
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+
+    from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
+
+    job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            partition_key=month,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            tags={"hotline/trigger": "cli"},
+        )
+    outcome = RunOutcome(month=month, run_id=result.run_id, success=result.success)
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data is not None:
+            outcome.failures.append(f"{event.step_key}: {_innermost_message(event.step_failure_data.error)}")
+        elif event.is_step_materialization:
+            outcome.materialized.append(event.asset_key.to_user_string())
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                outcome.failed_checks.append(
+                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                )
+    if not result.success and not outcome.failures:
+        outcome.failures.append("the run failed before any step ran (see the log above)")
+    return outcome

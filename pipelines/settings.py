@@ -1,0 +1,47 @@
+"""Where things are: every path and secret comes from an env var with a sane default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+#: documented default; a center sets its own secret HOTLINE_PHONE_SALT in production
+DEFAULT_PHONE_SALT = "hotline-bulletin-default-salt"
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name, "").strip()
+    path = Path(value) if value else default
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    return path
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_path: Path
+    output_dir: Path
+    dagster_home: Path
+    rulebook_path: Path
+    bulletin_config_path: Path
+    phone_salt: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data = PROJECT_ROOT / "data"
+        return cls(
+            landing_dir=_path_from_env("HOTLINE_LANDING", data / "landing"),
+            warehouse_path=_path_from_env("HOTLINE_WAREHOUSE", data / "warehouse.duckdb"),
+            output_dir=_path_from_env("HOTLINE_OUTPUT", data / "output"),
+            dagster_home=_path_from_env("DAGSTER_HOME", data / "dagster_home"),
+            rulebook_path=_path_from_env("HOTLINE_RULEBOOK", CONFIG_DIR / "rulebook.yaml"),
+            bulletin_config_path=_path_from_env("HOTLINE_BULLETIN_CONFIG", CONFIG_DIR / "bulletin.yaml"),
+            phone_salt=os.environ.get("HOTLINE_PHONE_SALT", "") or DEFAULT_PHONE_SALT,
+        )

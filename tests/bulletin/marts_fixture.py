@@ -1,0 +1,707 @@
+"""A small month in the marts, written by hand (tests only).
+
+The marts are created here with exactly the columns of docs/data-model.md (types are this
+fixture's choice: some scores/rates are DOUBLE, most DECIMAL, to exercise both), so the bulletin
+code is tested against the documented interface while the dbt models are written elsewhere.
+
+Month 2021-02: 2 counties, 2 districts, 9 departments (7 ranked with a 3-way tie at 99, 2 without
+orders, 1 without due orders), a unit outside the ranked groups with province orders, province
+orders with a previous month, and a stray 2021-01 row in most tables (which must be ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.raw_tables import REFERENCE_TABLES
+from pipelines.settings import CONFIG_DIR
+
+#: the shipped publication settings
+SETTINGS_PATH = CONFIG_DIR / "bulletin.yaml"
+MONTH = "2021-02"
+OTHER_MONTH = "2021-01"
+STANDARD = "《连云港市 12345在线平台绩效评估标准（试行）》（连 12345发〔2021〕1号）"
+
+D = "decimal(18,2)"
+MART_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "dim_units": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("unit_group", "varchar"),
+        ("full_marks", "integer"),
+        ("is_ranked_group", "boolean"),
+    ],
+    "fct_intake": [
+        ("month", "varchar"),
+        ("total", "bigint"),
+        ("received_this_month", "bigint"),
+        ("carried_over", "bigint"),
+        ("direct", "bigint"),
+        ("dispatched", "bigint"),
+        ("on_time_completion_rate", D),
+        ("timely_sign_rate", D),
+        ("satisfaction_rate", "double"),
+    ],
+    "fct_intake_by_channel": [
+        ("month", "varchar"),
+        ("name", "varchar"),
+        ("count", "bigint"),
+        ("share", D),
+        ("sort_order", "bigint"),
+    ],
+    "fct_intake_by_category": [
+        ("month", "varchar"),
+        ("name", "varchar"),
+        ("count", "bigint"),
+        ("share", D),
+        ("sort_order", "bigint"),
+    ],
+    "fct_province_summary": [
+        ("month", "varchar"),
+        ("count", "bigint"),
+        ("previous_count", "bigint"),
+        ("change", "bigint"),
+        ("supervision_count", "bigint"),
+        ("unit_count", "bigint"),
+        ("due", "bigint"),
+        ("late", "bigint"),
+        ("on_time_rate", D),
+        ("rated", "bigint"),
+        ("satisfied", "bigint"),
+        ("satisfaction_rate", D),
+    ],
+    "fct_province_units": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("orders", "bigint"),
+        ("due", "bigint"),
+        ("late", "bigint"),
+        ("on_time_rate", D),
+        ("rated", "bigint"),
+        ("satisfied", "bigint"),
+        ("satisfaction_rate", D),
+    ],
+    "fct_unit_scores": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("unit_group", "varchar"),
+        ("full_marks", "integer"),
+        ("orders", "bigint"),
+        ("completed_in_month", "bigint"),
+        ("is_ranked", "boolean"),
+        ("unranked_reason", "varchar"),
+        ("rank", "bigint"),
+        ("pts_timely_sign", D),
+        ("pts_on_time_completion", D),
+        ("pts_satisfaction", D),
+        ("pts_reply_standard", D),
+        ("pts_first_response", D),
+        ("pts_knowledge", D),
+        ("pts_test_calls", D),
+        ("bonus", D),
+        ("data_quality", D),
+        ("county_platform", D),
+        ("total", "double"),
+        ("timely_sign_rate", D),
+        ("on_time_completion_rate", D),
+        ("satisfaction_city_rate", D),
+        ("satisfaction_province_rate", D),
+        ("first_response_rate", D),
+        ("sign_total", "bigint"),
+        ("sign_late", "bigint"),
+        ("due_total", "bigint"),
+        ("late_total", "bigint"),
+        ("city_rated", "bigint"),
+        ("city_unsatisfied", "bigint"),
+        ("province_rated", "bigint"),
+        ("province_unsatisfied", "bigint"),
+        ("reply_findings", "bigint"),
+        ("first_response_total", "bigint"),
+        ("first_response_failed", "bigint"),
+        ("knowledge_late", "bigint"),
+        ("test_call_deduction", "decimal(18,4)"),
+    ],
+    "fct_county_data_quality": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("records", "bigint"),
+        ("data_completeness", D),
+        ("content_completeness", D),
+        ("deduction_item", D),
+        ("inspection_item", D),
+        ("timeliness", D),
+        ("interface_stability", D),
+        ("integration", D),
+        ("total", D),
+        ("platform_on_time_points", D),
+        ("platform_satisfaction_points", D),
+        ("county_platform", D),
+    ],
+    "fct_explanations": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("item", "varchar"),
+        ("points_lost", D),
+        ("reason", "varchar"),
+        ("evidence_ids", "varchar"),
+    ],
+    "fct_quality_summary": [
+        ("month", "varchar"),
+        ("average_orders", D),
+        ("above_average_units", "bigint"),
+        ("reply_finding_units", "bigint"),
+    ],
+    "fct_quality_lowest": [
+        ("month", "varchar"),
+        ("indicator", "varchar"),
+        ("position", "bigint"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("rate", D),
+    ],
+    "fct_unit_findings": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("first_response_failed", "bigint"),
+        ("knowledge_late", "bigint"),
+        ("test_call_deduction", "decimal(18,4)"),
+        ("test_call_reasons", "varchar"),
+    ],
+}
+
+UNITS = [
+    ("LYG0101", "东海县", "县区"),
+    ("LYG0102", "灌云县", "县区"),
+    ("LYG0201", "海州区", "区及功能板块"),
+    ("LYG0202", "连云区", "区及功能板块"),
+    ("LYG0301", "城建控股集团", "市级部门及单位"),
+    ("LYG0302", "市人社局", "市级部门及单位"),
+    ("LYG0303", "市工信局", "市级部门及单位"),
+    ("LYG0304", "市住建局", "市级部门及单位"),
+    ("LYG0305", "市残联", "市级部门及单位"),
+    ("LYG0306", "市档案馆", "市级部门及单位"),
+    ("LYG0307", "市外办", "市级部门及单位"),
+    ("LYG0308", "市教育局", "市级部门及单位"),
+    ("LYG0309", "万联能源集团", "市级部门及单位"),
+    ("LYG0310", "市信访局", "市级部门及单位"),
+    ("LYG9901", "市政务办", "不参与考评"),
+]
+NAMES = {code: name for code, name, _ in UNITS}
+FULL_MARKS = {"县区": 150, "区及功能板块": 100, "市级部门及单位": 100}
+
+FULL_POINTS = {
+    "pts_timely_sign": 10,
+    "pts_on_time_completion": 20,
+    "pts_satisfaction": 25,
+    "pts_reply_standard": 10,
+    "pts_first_response": 10,
+    "pts_knowledge": 12,
+    "pts_test_calls": 12,
+}
+
+#: (unit_code, orders, total, rank, overrides) — deliberately not in ranking order
+SCORES: list[tuple[str, int, float | None, int | None, dict[str, Any]]] = [
+    (
+        "LYG0305",
+        3,
+        79.0,
+        7,
+        {"pts_on_time_completion": 0, "on_time_completion_rate": 66.67, "due_total": 3, "late_total": 1},
+    ),
+    ("LYG0101", 1602, 133.41, 2, {"data_quality": 29.42, "county_platform": 18.5, "bonus": 1}),
+    ("LYG0302", 40, 99.0, 2, {}),
+    ("LYG0308", 60, 99.0, 2, {}),
+    ("LYG0201", 9842, 87.28, 2, {"pts_on_time_completion": 7.5, "on_time_completion_rate": 87.5, "bonus": 1}),
+    (
+        "LYG0304",
+        1358,
+        80.81,
+        6,
+        {
+            "pts_satisfaction": 11.19,
+            "pts_reply_standard": 5,
+            "bonus": 0.62,
+            "satisfaction_city_rate": 90.38,
+            "satisfaction_province_rate": 75,
+            "city_rated": 364,
+            "city_unsatisfied": 35,
+            "province_rated": 8,
+            "province_unsatisfied": 2,
+            "reply_findings": 5,
+        },
+    ),
+    ("LYG0301", 312, 99.205, 1, {"bonus": 0.21}),
+    (
+        "LYG0309",
+        22,
+        84.36,
+        5,
+        {
+            "pts_timely_sign": 0,
+            "pts_satisfaction": 20.36,
+            "timely_sign_rate": 72.73,
+            "satisfaction_city_rate": 85.71,
+            "sign_total": 22,
+            "sign_late": 6,
+        },
+    ),
+    ("LYG0102", 1049, 138.22, 1, {"data_quality": 29.87, "county_platform": 19.35, "bonus": 1}),
+    ("LYG0202", 2641, 95.21, 1, {"pts_satisfaction": 21.21, "bonus": 1}),
+    ("LYG0303", 60, 99.0, 2, {}),
+    ("LYG0306", 0, None, None, {"is_ranked": False, "unranked_reason": "no_orders"}),
+    ("LYG0307", 2, None, None, {"is_ranked": False, "unranked_reason": "no_due_orders"}),
+    ("LYG0310", 0, None, None, {"is_ranked": False, "unranked_reason": "no_orders"}),
+]
+
+EXPLANATIONS = [
+    (
+        "LYG0304",
+        "答复规范",
+        5,
+        "抽检发现存在工单办理情况答复不规范问题，导致答复规范得分为5分",
+        "I-0002,I-0001",
+    ),
+    ("LYG0305", "按时办结率", 20, "3件应办结工单中1件超时办结，导致按时办结率得分为0分", "O-0107"),
+    (
+        "LYG0304",
+        "回访满意率",
+        13.81,
+        "364件市派工单中市民评价不满意35件，8件省派工单中市民评价不满意2件，导致回访满意率得分为11.19分",
+        "O-0201,O-0202",
+    ),
+    (
+        "LYG0309",
+        "回访满意率",
+        4.64,
+        "14件市派工单中市民评价不满意2件，导致回访满意率得分为20.36分",
+        "O-0301,O-0302",
+    ),
+    ("LYG0309", "及时签收率", 10, "22件工单中6件超时签收，导致及时签收率得分为0分", "O-0311"),
+    ("LYG0201", "按时办结率", 12.5, "80件应办结工单中10件超时办结，导致按时办结率得分为7.5分", "O-0401"),
+    # not a ranked unit: must not reach the bulletin
+    ("LYG0307", "按时办结率", 1, "stray", "O-0999"),
+]
+
+#: (unit_code, orders, due, late, on_time_rate, rated, satisfied, satisfaction_rate)
+PROVINCE_UNITS = [
+    ("LYG0304", 3, 3, 0, 100, 0, 0, None),
+    ("LYG0201", 4, 3, 2, 33.33, 8, 3, 37.5),
+    ("LYG0101", 6, 5, 0, 100, 4, 4, 100),
+    ("LYG9901", 1, 0, 0, None, 40, 39, 97.5),
+    ("LYG0202", 2, 2, 0, 100, 2, 1, 50),
+    ("LYG0102", 4, 4, 1, 75, 3, 3, 100),
+    ("LYG0301", 1, 1, 0, 100, 1, 1, 100),
+]
+
+
+def create_marts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute("create schema if not exists raw")
+    for table, columns in MART_COLUMNS.items():
+        body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+        con.execute(f"create table marts.{table} ({body})")
+    for name in ("rulebook_params", "rulebook_texts"):
+        con.execute(f"create table raw.{name} ({REFERENCE_TABLES[name]})")
+
+
+def insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping[str, Any]], month: str = MONTH
+) -> None:
+    """Insert rows (dicts) into `table` (schema-qualified, or a mart name); absent columns are null."""
+    qualified = table if "." in table else f"marts.{table}"
+    for row in rows:
+        values = {"month": month, **row}
+        names = ", ".join(f'"{k}"' for k in values)
+        con.execute(
+            f"insert into {qualified} ({names}) values ({', '.join('?' for _ in values)})",
+            list(values.values()),
+        )
+
+
+def _unit_score_row(code: str, orders: int, total: float | None, rank: int | None, extra: dict) -> dict:
+    group = next(g for c, _, g in UNITS if c == code)
+    row = {
+        "unit_code": code,
+        "unit_name": NAMES[code],
+        "unit_group": group,
+        "full_marks": FULL_MARKS[group],
+        "orders": orders,
+        "completed_in_month": orders,
+        "is_ranked": True,
+        "unranked_reason": None,
+        "rank": rank,
+        **FULL_POINTS,
+        "bonus": 0,
+        "data_quality": None,
+        "county_platform": None,
+        "total": total,
+        "timely_sign_rate": 100,
+        "on_time_completion_rate": 100,
+        "satisfaction_city_rate": 100,
+        "satisfaction_province_rate": None,
+        "first_response_rate": None,
+        "sign_total": orders,
+        "sign_late": 0,
+        "due_total": orders,
+        "late_total": 0,
+        "city_rated": 0,
+        "city_unsatisfied": 0,
+        "province_rated": 0,
+        "province_unsatisfied": 0,
+        "reply_findings": 0,
+        "first_response_total": 0,
+        "first_response_failed": 0,
+        "knowledge_late": 0,
+        "test_call_deduction": 0,
+    }
+    row.update(extra)
+    if not row["is_ranked"]:
+        row.update(
+            {
+                k: None
+                for k in (
+                    *FULL_POINTS,
+                    "bonus",
+                    "timely_sign_rate",
+                    "on_time_completion_rate",
+                    "satisfaction_city_rate",
+                )
+            }
+        )
+    return row
+
+
+def fill_month(con: duckdb.DuckDBPyConnection) -> None:
+    insert(
+        con,
+        "dim_units",
+        [
+            {
+                "unit_code": c,
+                "unit_name": n,
+                "unit_group": g,
+                "full_marks": FULL_MARKS.get(g),
+                "is_ranked_group": g in FULL_MARKS,
+            }
+            for c, n, g in UNITS
+        ],
+    )
+    insert(
+        con,
+        "fct_intake",
+        [
+            {
+                "total": 1000,
+                "received_this_month": 950,
+                "carried_over": 50,
+                "direct": 600,
+                "dispatched": 400,
+                "on_time_completion_rate": 95.81,
+                "timely_sign_rate": 99.79,
+                "satisfaction_rate": 95.475,
+            }
+        ],
+    )
+    insert(
+        con,
+        "fct_intake_by_channel",
+        [
+            {"name": "微信", "count": 69, "share": 6.9, "sort_order": 3},
+            {"name": "电话", "count": 611, "share": 61.1, "sort_order": 1},
+            {"name": "邮件", "count": 0, "share": 0, "sort_order": 5},
+            {"name": "省12345平台交办", "count": 20, "share": 2, "sort_order": 4},
+            {"name": "监督员上报", "count": 300, "share": 30, "sort_order": 2},
+        ],
+    )
+    insert(
+        con,
+        "fct_intake_by_category",
+        [
+            {"name": "求助", "count": 283, "share": 28.3, "sort_order": 3},
+            {"name": "咨询", "count": 384, "share": 38.4, "sort_order": 1},
+            {"name": "信息采集上报", "count": 333, "share": 33.3, "sort_order": 2},
+            {"name": "投诉", "count": 0, "share": 0, "sort_order": 4},
+        ],
+    )
+    insert(
+        con,
+        "fct_province_summary",
+        [
+            {
+                "count": 21,
+                "previous_count": 25,
+                "change": -4,
+                "supervision_count": 2,
+                "unit_count": 7,
+                "due": 18,
+                "late": 3,
+                "on_time_rate": 83.33,
+                "rated": 58,
+                "satisfied": 51,
+                "satisfaction_rate": 87.93,
+            }
+        ],
+    )
+    insert(
+        con,
+        "fct_province_units",
+        [
+            {
+                "unit_code": c,
+                "unit_name": NAMES[c],
+                "orders": o,
+                "due": d,
+                "late": late,
+                "on_time_rate": otr,
+                "rated": r,
+                "satisfied": s,
+                "satisfaction_rate": sr,
+            }
+            for c, o, d, late, otr, r, s, sr in PROVINCE_UNITS
+        ],
+    )
+    insert(con, "fct_unit_scores", [_unit_score_row(*entry) for entry in SCORES])
+    insert(
+        con,
+        "fct_county_data_quality",
+        [
+            {
+                "unit_code": "LYG0102",
+                "unit_name": "灌云县",
+                "records": 5752,
+                "data_completeness": 6.88,
+                "content_completeness": 6.99,
+                "deduction_item": 7,
+                "inspection_item": 7,
+                "timeliness": 5.99,
+                "interface_stability": 5,
+                "integration": 5,
+                "total": 29.87,
+                "platform_on_time_points": 10,
+                "platform_satisfaction_points": 9.35,
+                "county_platform": 19.35,
+            },
+            {
+                "unit_code": "LYG0101",
+                "unit_name": "东海县",
+                "records": 10454,
+                "data_completeness": 6.75,
+                "content_completeness": 6.93,
+                "deduction_item": 7,
+                "inspection_item": 7,
+                "timeliness": 5.69,
+                "interface_stability": 5,
+                "integration": 5,
+                "total": 29.42,
+                "platform_on_time_points": 9.5,
+                "platform_satisfaction_points": 9,
+                "county_platform": 18.5,
+            },
+        ],
+    )
+    insert(
+        con,
+        "fct_explanations",
+        [
+            {
+                "unit_code": c,
+                "unit_name": NAMES[c],
+                "item": item,
+                "points_lost": lost,
+                "reason": reason,
+                "evidence_ids": ids,
+            }
+            for c, item, lost, reason, ids in EXPLANATIONS
+        ],
+    )
+    insert(
+        con,
+        "fct_quality_summary",
+        [
+            {"average_orders": 1264.77, "above_average_units": 3, "reply_finding_units": 2},
+        ],
+    )
+    insert(
+        con,
+        "fct_quality_lowest",
+        [
+            {"indicator": i, "position": p, "unit_code": c, "unit_name": NAMES[c], "rate": r}
+            for i, p, c, r in (
+                ("satisfaction", 2, "LYG0304", 90.38),
+                ("timely_sign", 3, "LYG0201", 98),
+                ("on_time_completion", 1, "LYG0305", 66.67),
+                ("timely_sign", 1, "LYG0309", 72.73),
+                ("on_time_completion", 3, "LYG0101", 100),
+                ("satisfaction", 1, "LYG0309", 85.71),
+                ("timely_sign", 2, "LYG0304", 95.5),
+                ("on_time_completion", 2, "LYG0201", 87.5),
+            )
+        ],
+    )
+    insert(
+        con,
+        "fct_unit_findings",
+        [
+            {
+                "unit_code": "LYG0309",
+                "unit_name": "万联能源集团",
+                "first_response_failed": 1,
+                "knowledge_late": 0,
+                "test_call_deduction": 0,
+                "test_call_reasons": None,
+            },
+            {
+                "unit_code": "LYG0201",
+                "unit_name": "海州区",
+                "first_response_failed": 0,
+                "knowledge_late": 0,
+                "test_call_deduction": 0.5,
+                "test_call_reasons": "缺乏沟通技巧",
+            },
+            {
+                "unit_code": "LYG0102",
+                "unit_name": "灌云县",
+                "first_response_failed": 0,
+                "knowledge_late": 0,
+                "test_call_deduction": 1.5,
+                "test_call_reasons": "服务流程不规范、缺乏沟通技巧",
+            },
+        ],
+    )
+    insert(
+        con,
+        "raw.rulebook_params",
+        [
+            {"version": "2021-01", "item": "及时签收率", "param": "weight", "value": 10},
+            {"version": "2021-01", "item": "按时办结率", "param": "weight", "value": 20},
+        ],
+    )
+    insert(con, "raw.rulebook_texts", [{"version": "2021-01", "key": "standard", "value": STANDARD}])
+
+
+def fill_other_month(con: duckdb.DuckDBPyConnection) -> None:
+    """Stray rows of 2021-01 (different figures) that the 2021-02 bulletin must not see."""
+    other = OTHER_MONTH
+    insert(
+        con,
+        "dim_units",
+        [
+            {
+                "unit_code": "LYG0399",
+                "unit_name": "旧单位",
+                "unit_group": "市级部门及单位",
+                "full_marks": 100,
+                "is_ranked_group": True,
+            }
+        ],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_intake",
+        [{"total": 1, "received_this_month": 1, "carried_over": 0, "direct": 1, "dispatched": 0}],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_intake_by_channel",
+        [{"name": "好差评", "count": 999, "share": 99, "sort_order": 1}],
+        month=other,
+    )
+    insert(con, "fct_province_summary", [{"count": 25, "supervision_count": 0, "unit_count": 1}], month=other)
+    insert(
+        con,
+        "fct_province_units",
+        [{"unit_code": "LYG0399", "unit_name": "旧单位", "orders": 99, "due": 9, "late": 9}],
+        month=other,
+    )
+    insert(con, "fct_unit_scores", [_unit_score_row("LYG0301", 1, 50.0, 1, {})], month=other)
+    insert(
+        con,
+        "fct_explanations",
+        [
+            {
+                "unit_code": "LYG0301",
+                "unit_name": "城建控股集团",
+                "item": "知识储备",
+                "points_lost": 2,
+                "reason": "old",
+                "evidence_ids": "K-1",
+            }
+        ],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_quality_summary",
+        [{"average_orders": 1, "above_average_units": 99, "reply_finding_units": 99}],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_quality_lowest",
+        [
+            {
+                "indicator": "timely_sign",
+                "position": 1,
+                "unit_code": "LYG0301",
+                "unit_name": "城建控股集团",
+                "rate": 1,
+            }
+        ],
+        month=other,
+    )
+    insert(
+        con,
+        "raw.rulebook_params",
+        [{"version": "2020-01", "item": "x", "param": "y", "value": 1}],
+        month=other,
+    )
+    insert(
+        con,
+        "raw.rulebook_texts",
+        [{"version": "2020-01", "key": "standard", "value": "《旧标准》"}],
+        month=other,
+    )
+
+
+def create_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create table raw.quarantine (month varchar, input varchar, source_file varchar, "
+        "source_row bigint, rule varchar)"
+    )
+    for month, name, row in (
+        (MONTH, "orders", 3),
+        (MONTH, "orders", 9),
+        (MONTH, "test_calls", 2),
+        (OTHER_MONTH, "orders", 1),
+    ):
+        con.execute(
+            "insert into raw.quarantine values (?, ?, ?, ?, ?)", [month, name, f"{name}.csv", row, "rule"]
+        )
+
+
+def build_warehouse(path: Path, quarantine: bool = True) -> Path:
+    """A DuckDB file holding the fixture month; returns its path."""
+    con = duckdb.connect(str(path))
+    try:
+        con.begin()  # one transaction: one write to disk, not one per row
+        create_marts(con)
+        fill_month(con)
+        fill_other_month(con)
+        if quarantine:
+            create_quarantine(con)
+        con.commit()
+    finally:
+        con.close()
+    return path
