@@ -42,3 +42,6 @@ def previous_month(month: str) -> str:
     else:
         prev = start.replace(month=start.month - 1)
     return prev.strftime(MONTH_FORMAT)
+
+#: every asset computes one month per run (the dbt models read one `month` var)
+ONE_MONTH_PER_RUN = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
