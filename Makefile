@@ -8,10 +8,29 @@ export DAGSTER_HOME ?= $(CURDIR)/$(DATA)/dagster_home
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 PORT ?= 3000
+# Debian packages: a CJK font for the charts' Chinese labels, Chromium for tests/browser.
+SYSTEM_PACKAGES ?= fontconfig fonts-wqy-microhei chromium
 
-.PHONY: setup demo test lint dev bench clean
+.PHONY: setup system-packages demo test lint dev bench clean
 
-setup: $(BIN)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml ## venv, packages, dbt manifest, Dagster instance
+setup: system-packages $(BIN)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml ## system packages, venv, packages, dbt manifest, Dagster instance
+
+# Installs only what is missing (nothing, and no apt-get update, when all are installed); as root,
+# else through sudo. Without dpkg/apt-get (not Debian) it says what to install and goes on.
+system-packages: ## CJK font and Chromium from the Debian packages, when missing
+	@if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then \
+		echo "warning: not a Debian system: install a CJK font and Chromium yourself ($(SYSTEM_PACKAGES))" >&2; \
+		exit 0; \
+	fi; \
+	missing=""; \
+	for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$package"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	echo "installing system packages:$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +60,7 @@ dev: setup ## the Dagster UI on http://127.0.0.1:$(PORT)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
 bench: setup ## speed and memory goals (not part of make test)
-	$(BIN)/pytest -q benchmarks
+	$(BIN)/pytest -q -s benchmarks
 
 clean:
 	rm -rf $(DATA) dbt_project/target dbt_project/logs

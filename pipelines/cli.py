@@ -60,11 +60,11 @@ def _run_one(settings: Settings, month: str) -> Path:
         outcome = run_month(settings, month)
     except ValueError as exc:
         _fail(str(exc))
+    for check in outcome.failed_checks:
+        click.secho(f"warning: check failed: {check}", fg="yellow", err=True)
     if not outcome.success:
         lines = "\n".join(f"  - {failure}" for failure in outcome.failures)
         _fail(f"the run for {month} failed (run {outcome.run_id}):\n{lines}")
-    for check in outcome.failed_checks:
-        click.secho(f"warning: check failed: {check}", fg="yellow", err=True)
     folder = settings.output_dir / month
     click.secho(f"{month}: done (run {outcome.run_id}); bulletin in {folder}", fg="green")
     return folder

@@ -8,8 +8,10 @@ from pipelines.assets.bulletin import bulletin
 from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.assets.validation import validation_assets, validation_checks
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import build_resources
+from pipelines.sensors import build_automation
 from pipelines.settings import Settings
 
 MONTHLY_JOB_NAME = "monthly_bulletin"
@@ -24,9 +26,15 @@ monthly_bulletin_job = dg.define_asset_job(
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions wired to the given paths (the CLI builds its own from its flags)."""
+    # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
+    automation = build_automation(monthly_bulletin_job)
     return dg.Definitions(
-        assets=[*raw_assets, rulebook, working_calendar, dbt_models, bulletin],
+        assets=[*raw_assets, *validation_assets, rulebook, working_calendar, dbt_models, bulletin],
+        # input validation: contract checks on the raw assets, reconciliation, publication gate
+        asset_checks=validation_checks,
         jobs=[monthly_bulletin_job],
+        sensors=automation.sensors,
+        schedules=automation.schedules,
         resources=build_resources(settings),
         # DuckDB allows one writing process per file: steps run one after another in the run's
         # process, and separate runs wait for the warehouse lock (pipelines/warehouse.py).

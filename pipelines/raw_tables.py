@@ -42,6 +42,15 @@ REFERENCE_TABLES: dict[str, str] = {
     "working_calendar": "calendar_date date not null, is_workday boolean not null",
 }
 
+#: rows of the inputs that break a rule of their expectation suite (pipelines/validation): one row
+#: per quarantined source row, `rule` the `; `-joined rules it broke, `row_json` the row minus
+#: personal data; the staging views leave these rows out (docs/validation.md)
+QUARANTINE_TABLE = "quarantine"
+QUARANTINE_DDL = (
+    "month varchar not null, input varchar not null, source_file varchar, source_row bigint not null, "
+    "rule varchar not null, row_json varchar"
+)
+
 
 def stored_column_name(column: Column) -> str:
     """Name of the column in the warehouse: a phone number is only ever stored hashed."""
@@ -70,3 +79,4 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(spec))
     for name, body in REFERENCE_TABLES.items():
         con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({body})")
+    con.execute(f"create table if not exists {RAW_SCHEMA}.{QUARANTINE_TABLE} ({QUARANTINE_DDL})")

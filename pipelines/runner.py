@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
+from filelock import FileLock
 
 from pipelines.instance import ensure_dagster_home
 from pipelines.partitions import validate_month
@@ -41,6 +43,16 @@ def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
     return error.message.strip()
 
 
+def open_instance(dagster_home: Path) -> dg.DagsterInstance:
+    """The project's instance; its SQLite storages are created by one process at a time (two
+    first runs at once would otherwise both stamp the schema and break its migrations)."""
+    with FileLock(str(dagster_home / ".instance.lock")):
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)
+        instance.get_latest_materialization_event(dg.AssetKey("bulletin"))
+    return instance
+
+
 def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOutcome:
     validate_month(month)
     export_settings(settings)
@@ -50,7 +62,7 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
     from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
 
     job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
-    with dg.DagsterInstance.get() as instance:
+    with open_instance(settings.dagster_home) as instance:
         result = job.execute_in_process(
             partition_key=month,
             instance=instance,
@@ -67,8 +79,9 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed:
+                reason = f": {evaluation.description}" if evaluation.description else ""
                 outcome.failed_checks.append(
-                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}{reason}"
                 )
     if not result.success and not outcome.failures:
         outcome.failures.append("the run failed before any step ran (see the log above)")

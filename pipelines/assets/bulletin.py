@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.partitions import monthly_partitions
+from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
 
 BULLETIN_GROUP = "bulletin"
@@ -26,30 +26,23 @@ BULLETIN_INPUTS = (
 
 @dg.asset(
     partitions_def=monthly_partitions,
+    backfill_policy=ONE_MONTH_PER_RUN,
     group_name=BULLETIN_GROUP,
     deps=[dg.AssetKey(["marts", name]) for name in BULLETIN_INPUTS],
-    description="绩效考评情况通报: bulletin.json (public interface) and bulletin.md for the month.",
+    description=(
+        "绩效考评情况通报 of the month: bulletin.json (public interface), bulletin.md, bulletin.docx, "
+        "bulletin.xlsx, bulletin.html and charts/*.png under `<output>/<YYYY-MM>/`."
+    ),
     kinds={"python"},
 )
 def bulletin(
     context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    from pipelines.bulletin.metadata import asset_metadata
     from pipelines.bulletin.writer import write_bulletin
 
     month = context.partition_key
     with warehouse.get_connection() as con:
         written = write_bulletin(con, month, files.output, Path(files.bulletin_config_path))
-    figures = written.bulletin
-    intake = figures.get("intake", {})
-    context.log.info(f"bulletin for {month} written to {written.json_path.parent}")
-    return dg.MaterializeResult(
-        metadata={
-            "folder": dg.MetadataValue.path(str(written.json_path.parent)),
-            "bulletin.json": dg.MetadataValue.path(str(written.json_path)),
-            "bulletin.md": dg.MetadataValue.path(str(written.markdown_path)),
-            "rulebook_version": str(figures.get("rulebook_version")),
-            "total_requests": intake.get("total"),
-            "dispatched": intake.get("dispatched"),
-            "satisfaction_rate": intake.get("satisfaction_rate"),
-        }
-    )
+    context.log.info(f"bulletin for {month} written to {written.directory}")
+    return dg.MaterializeResult(metadata=asset_metadata(written))

@@ -2,13 +2,15 @@
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.partitions import monthly_partitions
+from pipelines.assets.previews import month_preview
+from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.project import dbt_project
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import warehouse_lock
@@ -36,10 +38,69 @@ def dbt_vars_for_month(month: str) -> str:
     partitions_def=monthly_partitions,
     dagster_dbt_translator=HotlineDbtTranslator(),
     name="dbt_models",
+    # dagster-dbt's default for time partitions is one run for a whole range; the models read one month
+    backfill_policy=ONE_MONTH_PER_RUN,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of the selected models for the partition's month, holding the warehouse lock."""
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
     with warehouse_lock(warehouse.path):
         args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
-        yield from dbt.cli(args, context=context).stream()
+        yield from with_month_previews(
+            dbt.cli(args, context=context).stream(), warehouse, context.partition_key, context.log
+        )
+
+
+def _relations() -> dict[str, str]:
+    """dbt unique_id → `schema.alias` of every model (the catalog part depends on the file name)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return {
+        unique_id: f'"{node["schema"]}"."{node["alias"]}"'
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+
+
+def model_metadata(con: duckdb.DuckDBPyConnection, relation: str, month: str) -> dict[str, Any]:
+    """The month's row count and a preview of a built model (tables and views alike)."""
+    rows, preview = month_preview(con, relation, month)
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(preview or "(no rows)")}
+
+
+def with_month_previews(
+    events: Iterator[Any], warehouse: WarehouseResource, month: str, log: Any
+) -> Iterator[Any]:
+    """The dbt events, each model's output carrying its month's row count and a preview.
+
+    dagster-dbt's `fetch_row_counts()` opens the DuckDB file in this process while dbt still
+    runs, with another configuration than the warehouse resource, which then cannot connect
+    ("different configuration than existing connections"). So the events are held until dbt has
+    exited, then one short connection (the warehouse lock is already held by the caller) counts
+    the month's rows. When dbt fails, the models it built are still reported, then the error.
+    """
+    held: list[Any] = []
+    failure: BaseException | None = None
+    try:
+        for event in events:
+            held.append(event)
+    except Exception as exc:  # reported after the events dbt did emit
+        failure = exc
+    relations = _relations()
+    outputs = [e for e in held if isinstance(e, dg.Output) and e.metadata.get("unique_id")]
+    extra: dict[int, dict[str, Any]] = {}
+    if outputs:
+        try:
+            con = duckdb.connect(str(warehouse.path), read_only=False)
+            try:
+                for event in outputs:
+                    unique_id = event.metadata["unique_id"].value
+                    if unique_id in relations:
+                        extra[id(event)] = model_metadata(con, relations[unique_id], month)
+            finally:
+                con.close()
+        except duckdb.Error as exc:
+            log.warning(f"row counts and previews of the dbt models are missing: {exc}")
+    for event in held:
+        yield event.with_metadata({**event.metadata, **extra[id(event)]}) if id(event) in extra else event
+    if failure is not None:
+        raise failure

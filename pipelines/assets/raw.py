@@ -2,10 +2,11 @@
 
 import dagster as dg
 
+from pipelines.assets.previews import month_preview
 from pipelines.contract import INPUTS, InputSpec
 from pipelines.ingest.load import load_month_input
 from pipelines.ingest.locate import find_input_file
-from pipelines.partitions import monthly_partitions
+from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
 from pipelines.settings import Settings
 
@@ -26,6 +27,7 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(spec),
         partitions_def=monthly_partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         group_name=INGEST_GROUP,
         description=_description(spec),
         kinds={"duckdb", "python"},
@@ -37,6 +39,7 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
         path = find_input_file(files.landing, month, spec)
         with warehouse.get_connection() as con:
             summary = load_month_input(con, spec, path, month, Settings.from_env().phone_salt)
+            month_rows, preview = month_preview(con, f"raw.{spec.name}", month, order_by="source_row")
         if path is None:
             context.log.info(f"{spec.name}: no file for {month}; stored as an empty month")
         else:
@@ -53,6 +56,8 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
                 "rows_read": summary.rows_read,
                 "rows_with_load_errors": summary.rows_with_load_errors,
                 "ignored_columns": ", ".join(summary.ignored_columns),
+                "rows_in_warehouse": month_rows,
+                "preview": dg.MetadataValue.md(preview or "(no rows)"),
             }
         )
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.partitions import monthly_partitions
+from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
 
 REFERENCE_GROUP = "ingest"
@@ -19,6 +19,7 @@ RULEBOOK_TABLES = ("rulebook_params", "rulebook_time_limits", "rulebook_texts")
         for table in RULEBOOK_TABLES
     ],
     partitions_def=monthly_partitions,
+    backfill_policy=ONE_MONTH_PER_RUN,
     name="rulebook",
 )
 def rulebook(context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource):
@@ -38,6 +39,7 @@ def rulebook(context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: 
 @dg.asset(
     key=dg.AssetKey(["raw", "working_calendar"]),
     partitions_def=monthly_partitions,
+    backfill_policy=ONE_MONTH_PER_RUN,
     group_name=REFERENCE_GROUP,
     description="`raw.working_calendar`: PRC statutory calendar with adjusted working days (replaced whole).",
     kinds={"duckdb", "python"},

@@ -4,7 +4,10 @@
 - formatting.py  decimal rounding and the printed forms of rates, points and scores
 - figures.py     build_bulletin(con, month): the dict of bulletin.json, read from the marts
 - markdown.py    render_markdown(bulletin, settings): the text of bulletin.md
-- writer.py      write_bulletin(con, month, output_dir, settings_path): both files, atomically
+- writer.py      write_bulletin(con, month, output_dir, settings_path): every file, atomically
+- documents.py   render_documents: bulletin.docx, .xlsx, .html and charts/*.png in memory
+  (blocks.py, docx_writer.py, xlsx_writer.py, html_writer.py, charts.py, fonts.py; docs/documents.md)
+- metadata.py    what the `bulletin` asset shows in the Dagster UI
 """
 
 from pipelines.bulletin.config import BulletinConfigError, BulletinSettings, load_settings

@@ -359,6 +359,20 @@ def _province(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
         "units_full_satisfaction_codes": [
             u["unit_code"] for u in units if _i0(u["rated"]) > 0 and _i0(u["satisfied"]) == _i0(u["rated"])
         ],
+        # every unit with province orders, by unit_code (the charts and bulletin.xlsx show them all)
+        "units": [
+            _unit(
+                u,
+                orders=_i0(u["orders"]),
+                due=_i0(u["due"]),
+                late=_i0(u["late"]),
+                on_time_rate=_n(u["on_time_rate"]),
+                rated=_i0(u["rated"]),
+                satisfied=_i0(u["satisfied"]),
+                satisfaction_rate=_n(u["satisfaction_rate"]),
+            )
+            for u in units
+        ],
     }
 
 

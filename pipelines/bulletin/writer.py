@@ -1,6 +1,8 @@
-"""Write `<output>/<YYYY-MM>/bulletin.json` and `bulletin.md` for one month, atomically.
+"""Write the bulletin files of one month under `<output>/<YYYY-MM>/`, atomically.
 
-Everything is computed and rendered in memory first; each file is then written to a temporary
+bulletin.json and bulletin.md, then (documents.py) bulletin.docx, bulletin.xlsx, bulletin.html and
+charts/*.png, all from the one dict of `build_bulletin`. Everything is computed and rendered in
+memory first; each file is then written to a temporary
 file in the same directory, flushed to disk and renamed over the target. A failing run leaves the
 previous files (or none) in place, never a half-written one.
 """
@@ -16,7 +18,9 @@ from typing import Any
 
 import duckdb
 
+from pipelines.bulletin.charts import read_rate_history
 from pipelines.bulletin.config import load_settings
+from pipelines.bulletin.documents import DOCX_NAME, HTML_NAME, XLSX_NAME, render_documents
 from pipelines.bulletin.figures import build_bulletin
 from pipelines.bulletin.markdown import render_markdown
 
@@ -30,6 +34,10 @@ class BulletinFiles:
     json_path: Path
     markdown_path: Path
     bulletin: dict[str, Any]
+    docx_path: Path | None = None
+    xlsx_path: Path | None = None
+    html_path: Path | None = None
+    chart_paths: tuple[Path, ...] = ()
 
 
 def bulletin_json(bulletin: dict[str, Any]) -> str:
@@ -37,14 +45,15 @@ def bulletin_json(bulletin: dict[str, Any]) -> str:
     return json.dumps(bulletin, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary sibling and a rename (same filesystem)."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8) or bytes to `path` via a temporary sibling and a rename (same filesystem)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -56,17 +65,27 @@ def write_atomic(path: Path, text: str) -> None:
 def write_bulletin(
     con: duckdb.DuckDBPyConnection, month: str, output_dir: Path, settings_path: Path
 ) -> BulletinFiles:
-    """Build the bulletin of `month` from the marts and write its JSON and Markdown files."""
+    """Build the bulletin of `month` from the marts and write every file of it."""
     settings = load_settings(settings_path)
     bulletin = build_bulletin(con, month)
     json_text = bulletin_json(bulletin)
     markdown_text = render_markdown(bulletin, settings)
+    documents = render_documents(bulletin, markdown_text, settings, read_rate_history(con, month))
 
     directory = Path(output_dir) / month
     json_path = directory / JSON_NAME
     markdown_path = directory / MARKDOWN_NAME
+    for relative, data in documents.files.items():
+        write_atomic(directory / relative, data)
     write_atomic(json_path, json_text)
     write_atomic(markdown_path, markdown_text)
     return BulletinFiles(
-        directory=directory, json_path=json_path, markdown_path=markdown_path, bulletin=bulletin
+        directory=directory,
+        json_path=json_path,
+        markdown_path=markdown_path,
+        bulletin=bulletin,
+        docx_path=directory / DOCX_NAME,
+        xlsx_path=directory / XLSX_NAME,
+        html_path=directory / HTML_NAME,
+        chart_paths=tuple(directory / r for r in documents.files if r.startswith("charts/")),
     )

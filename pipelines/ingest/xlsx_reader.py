@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,20 @@ def _corrupt(path: Path, exc: BaseException, rows_before: int | None = None) -> 
     )
 
 
+Rows = Generator[tuple[Any, ...], None, None]
+
+
+def _closer(workbook: Any, rows: Rows | None) -> Callable[[], None]:
+    """Close the sheet's row reader (it holds the zip member open) and then the workbook."""
+
+    def close() -> None:
+        if rows is not None:
+            rows.close()
+        workbook.close()
+
+    return close
+
+
 def _is_blank(row: tuple[Any, ...]) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
@@ -44,7 +58,7 @@ def _batches(
     header_row: int,
     header: HeaderMap,
     batch_rows: int,
-    workbook: Any,
+    close: Callable[[], None],
 ) -> Iterator[pa.RecordBatch]:
     positions = header.positions
     values: dict[str, list[str | None]] = {name: [] for name in positions}
@@ -81,7 +95,7 @@ def _batches(
         if source_rows:
             yield flush()
     finally:
-        workbook.close()
+        close()
 
 
 def open_xlsx_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream:
@@ -98,6 +112,7 @@ def open_xlsx_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream
             workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # BadZipFile, KeyError, InvalidFileException, XML errors…
         raise _corrupt(path, exc) from exc
+    rows: Rows | None = None
     try:
         if not workbook.worksheets:
             raise InputFileError(path, "the workbook has no worksheet", EMPTY_FIX)
@@ -113,16 +128,17 @@ def open_xlsx_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream
         else:
             raise InputFileError(path, f"the first sheet '{sheet.title}' is empty (no header row)", EMPTY_FIX)
     except InputFileError:
-        workbook.close()
+        _closer(workbook, rows)()
         raise
     except Exception as exc:
-        workbook.close()
+        _closer(workbook, rows)()
         raise _corrupt(path, exc) from exc
+    close = _closer(workbook, rows)
     return InputStream(
         path=path,
         format="xlsx",
         encoding=None,
         header=header,
-        batches=_batches(path, spec, rows, header_row, header, min(batch_rows, MAX_BATCH_ROWS), workbook),
-        closer=workbook.close,
+        batches=_batches(path, spec, rows, header_row, header, min(batch_rows, MAX_BATCH_ROWS), close),
+        closer=close,
     )

@@ -21,6 +21,9 @@ from pipelines.bulletin import (
 from pipelines.bulletin.markdown import SECTION_HEADINGS
 from tests.bulletin.marts_fixture import MONTH, SETTINGS_PATH
 
+#: what a month's folder holds (the documents of tests/documents beside the JSON and Markdown)
+BULLETIN_FILES = ["bulletin.docx", "bulletin.html", "bulletin.json", "bulletin.md", "bulletin.xlsx", "charts"]
+
 # Every key path of the JSON example in bulletin.md ("Files"), written out by hand from it.
 # `x[]` means: x is a list, and the rest of the path holds for each of its elements.
 SPEC_KEY_PATHS = [
@@ -164,7 +167,7 @@ def test_files_are_written_under_the_month(files, output_dir: Path):
     assert files.directory == output_dir / MONTH
     assert files.json_path == files.directory / "bulletin.json"
     assert files.markdown_path == files.directory / "bulletin.md"
-    assert sorted(p.name for p in files.directory.iterdir()) == ["bulletin.json", "bulletin.md"]
+    assert sorted(p.name for p in files.directory.iterdir()) == BULLETIN_FILES
     text = files.json_path.read_text(encoding="utf-8")
     assert "城建控股集团" in text  # ensure_ascii=False
     assert text.startswith('{\n  "month": "2021-02"')  # indent 2
@@ -606,7 +609,7 @@ def test_missing_mart_is_named_and_old_files_survive(
     assert "marts.fct_quality_lowest does not exist" in str(error.value)
     assert "marts.fct_intake lacks column(s) timely_sign_rate" in str(error.value)
     assert (files.json_path.read_bytes(), files.markdown_path.read_bytes()) == before
-    assert sorted(p.name for p in files.directory.iterdir()) == ["bulletin.json", "bulletin.md"]
+    assert sorted(p.name for p in files.directory.iterdir()) == BULLETIN_FILES
 
 
 def test_month_without_marts_rows(con: duckdb.DuckDBPyConnection, tmp_path: Path, settings_path: Path):

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.rulebook import write_rulebook_for_month
+from pipelines.settings import CONFIG_DIR
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
@@ -108,6 +110,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         insert_rows(con, "units", "2021-01", UNITS)
         insert_rows(con, "orders", "2021-01", [direct("january_only", "门户网站")])
         insert_rows(con, "orders", MONTH, february_orders())
+        write_rulebook_for_month(con, MONTH, CONFIG_DIR / "rulebook.yaml")
     dbt_build(path, MONTH, select="+fct_intake +fct_intake_by_channel +fct_intake_by_category +dim_units")
     return path
 

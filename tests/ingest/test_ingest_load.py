@@ -358,3 +358,24 @@ def test_every_input_loads_an_all_text_row(con, tmp_path, write_csv) -> None:
 def test_bad_month_is_refused_before_touching_the_warehouse(con, tmp_path) -> None:
     with pytest.raises(ValueError):
         load_month_input(con, ORDERS, None, "2021/02", SALT)
+
+
+def test_landing_folder_end_to_end(con, landing, write_csv, write_xlsx, order_header, make_order) -> None:
+    """find_input_file then load_month_input for every input, as the raw assets do."""
+    from pipelines.ingest import find_input_file
+
+    write_csv(
+        landing / "units.csv",
+        ["unit_code", "unit_name", "unit_group"],
+        [["U01", "市城管局", "市级部门及单位"]],
+    )
+    write_xlsx(landing / "2021-02" / "orders.xlsx", order_header, [make_order("A1"), make_order("A2")])
+    summaries = {
+        spec.name: load_month_input(con, spec, find_input_file(landing, "2021-02", spec), "2021-02", SALT)
+        for spec in INPUTS
+    }
+    assert summaries["units"].source_file == "units.csv"
+    assert (summaries["orders"].source_file, summaries["orders"].rows_read) == ("orders.xlsx", 2)
+    absent = {name for name, s in summaries.items() if s.source_file is None}
+    assert absent == {spec.name for spec in INPUTS} - {"units", "orders"}
+    assert fetch(con, "select count(*), count(load_errors) from raw.orders") == [(2, 0)]

@@ -27,7 +27,9 @@ def dbt_build(warehouse: Path, month: str, select: str | None = None, command: s
             "--vars", json.dumps({"month": month}),
         ]
         if select:
-            args += ["--select", select]
+            # only tests whose every parent is selected: a partial build must not run a test
+            # that also reads a model outside the selection
+            args += ["--select", select, "--indirect-selection", "cautious"]
         env = {**os.environ, "HOTLINE_WAREHOUSE": str(warehouse)}
         result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=DBT_PROJECT_DIR)
     if result.returncode != 0:

@@ -10,10 +10,11 @@ select
     unit_code,
     unit_name,
     unit_group,
+    -- full marks of the group, from the rulebook in force for the month
     cast(case unit_group
-        when '县区' then 150
-        when '区及功能板块' then 100
-        when '市级部门及单位' then 100
+        {%- for group in ['县区', '区及功能板块', '市级部门及单位'] %}
+        when '{{ group }}' then {{ rulebook_param('考评组', 'full_marks_' ~ group) }}
+        {%- endfor %}
     end as bigint) as full_marks,
     coalesce(unit_group in ('县区', '区及功能板块', '市级部门及单位'), false) as is_ranked_group
 from month_units

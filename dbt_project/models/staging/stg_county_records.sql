@@ -2,8 +2,15 @@
 -- (characters as stored, no trimming; null when the cell is empty) leave it.
 with accepted_county_records as (
     select *
-    from {{ source('raw', 'county_records') }}
+    from {{ source('raw', 'county_records') }} as raw_rows
     where load_errors is null
+        and not exists (
+            select 1
+            from {{ source('raw', 'quarantine') }} as quarantined
+            where quarantined.month = raw_rows.month
+                and quarantined.input = 'county_records'
+                and quarantined.source_row = raw_rows.source_row
+        )
 )
 
 select
