@@ -94,8 +94,9 @@ def demo(scale: float) -> None:
     for month in DEMO_MONTHS:
         folder = _run_one(settings, month)
     click.secho(f"\nThe bulletin of {DEMO_MONTHS[-1]} is in {folder}", fg="green", bold=True)
-    for name in ("bulletin.md", "bulletin.json"):
-        click.echo(f"  {folder / name}")
+    for path in sorted(folder.glob("bulletin.*")):
+        click.echo(f"  {path}")
+    click.echo(f"  {folder / 'charts'}/")
     click.echo("Open the Dagster UI with `make dev` to see the runs, the lineage and the checks.")
 
 

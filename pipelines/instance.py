@@ -9,6 +9,9 @@ INSTANCE_YAML = """\
 # Written by hotline-bulletin (make setup / hotline run). Edit freely; it is not overwritten.
 telemetry:
   enabled: false
+# no first-visit newsletter dialog in the UI
+nux:
+  enabled: false
 # Runs launched from the UI (backfills) are queued and run one at a time: they share one DuckDB file.
 concurrency:
   runs:

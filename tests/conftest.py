@@ -39,3 +39,7 @@ def prepare_manifest() -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     prepare_manifest()
+
+
+# The session's real pipeline over two generated months (tests/pipeline, tests/browser share it).
+from tests.support.pipeline_run import two_months  # noqa: E402, F401

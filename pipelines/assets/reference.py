@@ -29,12 +29,21 @@ def rulebook(context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: 
     month = context.partition_key
     with warehouse.get_connection() as con:
         version = write_rulebook_for_month(con, month, files.rulebook_path)
+        rows = {
+            table: con.execute(f"select count(*) from raw.{table} where month = ?", [month]).fetchone()[0]
+            for table in RULEBOOK_TABLES
+        }
     context.log.info(f"{month} is scored with the rulebook version effective from {version}")
     for table in RULEBOOK_TABLES:
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]),
-            metadata={"rulebook_version": version, "rulebook_file": files.rulebook_path},
+            metadata={
+                "rulebook_version": version,
+                "rulebook_file": files.rulebook_path,
+                "dagster/row_count": rows[table],
+            },
         )
+
 
 @dg.asset(
     key=dg.AssetKey(["raw", "working_calendar"]),

@@ -22,7 +22,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets.raw import INGEST_GROUP, raw_asset_key
+from pipelines.assets.raw import raw_asset_key
 from pipelines.contract import INPUTS, ORDERS, UNITS, InputSpec
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
@@ -33,6 +33,8 @@ from pipelines.validation.policy import (
     memory_limited,
 )
 from pipelines.validation.suites import suite_path
+
+VALIDATION_GROUP = "validation"
 
 # the checks are partitioned like the assets they check (a preview feature of Dagster 1.13)
 warnings.filterwarnings(
@@ -64,7 +66,7 @@ def data_docs_dir(output: Path, month: str, input_name: str | None = None) -> Pa
     key=QUARANTINE_KEY,
     partitions_def=monthly_partitions,
     backfill_policy=ONE_MONTH_PER_RUN,
-    group_name=INGEST_GROUP,
+    group_name=VALIDATION_GROUP,
     deps=[raw_asset_key(spec) for spec in INPUTS],
     description=(
         "`raw.quarantine`: the month's input rows that break a rule of their expectation suite "

@@ -56,6 +56,8 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; the bulletin is shared with the staff who publish it
+        os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)

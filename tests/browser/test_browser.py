@@ -130,11 +130,11 @@ def shared_run(request: pytest.FixtureRequest) -> Any | None:
 
 
 def instance_yaml(storage: Path) -> str:
-    """The instance of `make setup` over the runs in `storage`, without the UI's first-visit
-    newsletter dialog (it would cover the screenshots)."""
+    """The instance of `make setup` (no first-visit newsletter dialog over the screenshots) over the
+    runs in `storage`."""
     return (
         INSTANCE_YAML
-        + f"nux:\n  enabled: false\nstorage:\n  sqlite:\n    base_dir: {json.dumps(str(storage))}\n"
+        + f"storage:\n  sqlite:\n    base_dir: {json.dumps(str(storage))}\n"
     )
 
 

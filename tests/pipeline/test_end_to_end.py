@@ -8,8 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.pipeline.conftest import MONTHS, PipelineRun
 from tests.pipeline.independent import platform_figures, read_orders, read_units
+from tests.support.pipeline_run import MONTHS, PipelineRun
 
 
 def load_bulletin(run: PipelineRun, month: str) -> dict:

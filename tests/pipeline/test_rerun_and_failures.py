@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.contract import INPUTS
-from tests.pipeline.conftest import MONTHS, PipelineRun, pipeline_env
+from tests.support.pipeline_run import MONTHS, PipelineRun, pipeline_env
 
 COUNTED_SCHEMAS = ("raw", "intermediate", "marts")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipelines.contract import INPUTS
 from pipelines.instance import ensure_dagster_home
 from pipelines.settings import PROJECT_ROOT
-from tests.pipeline.conftest import pipeline_env
+from tests.support.pipeline_run import pipeline_env
 
 WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
 ASSET_QUERY = "{ assetNodes { assetKey { path } groupName } }"

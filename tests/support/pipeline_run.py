@@ -1,4 +1,4 @@
-"""A real pipeline over two generated months, shared by the end-to-end tests of this folder.
+"""A real pipeline over two generated months, shared by the end-to-end and browser tests.
 
 The two months are run *at the same time* by two `hotline run` processes on one warehouse: that is
 the concurrency test (DuckDB allows one writer; the runs must wait for each other, not fail).
