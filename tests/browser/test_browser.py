@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ from pipelines.bulletin.markdown import SECTION_HEADINGS
 from pipelines.contract import INPUTS
 from pipelines.instance import INSTANCE_YAML
 from pipelines.settings import PROJECT_ROOT
+from tests.support.webserver import free_port, graphql
 
 pytestmark = pytest.mark.slow
 
@@ -64,22 +64,6 @@ def find_chromium() -> str:
         if name and (path := shutil.which(name)):
             return path
     pytest.fail("Chromium is not installed: run `make setup` (installs the Debian package chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def graphql(base: str, query: str) -> dict:
-    request = urllib.request.Request(
-        f"{base}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 @dataclass(frozen=True)

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from pipelines.assets.validation import CONTRACT_CHECK, RECONCILIATION_CHECK
 from pipelines.contract import INPUTS
 from pipelines.instance import ensure_dagster_home
 from pipelines.settings import PROJECT_ROOT
 from tests.support.pipeline_run import pipeline_env
+from tests.support.webserver import free_port, graphql
 
 WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
-ASSET_QUERY = "{ assetNodes { assetKey { path } groupName } }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+ASSET_QUERY = (
+    "{ assetNodes { assetKey { path } groupName"
+    " assetChecksOrError { ... on AssetChecks { checks { name blocking } } } } }"
+)
 
 
 def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
@@ -64,15 +51,25 @@ def test_the_asset_graph_has_one_asset_per_input_and_the_whole_lineage(tmp_path:
         deadline = time.monotonic() + 120
         nodes: list = []
         while time.monotonic() < deadline and not nodes:
-            nodes = (graphql(port, ASSET_QUERY).get("data") or {}).get("assetNodes") or []
+            answer = graphql(f"http://127.0.0.1:{port}", ASSET_QUERY)
+            nodes = (answer.get("data") or {}).get("assetNodes") or []
             if not nodes:
                 time.sleep(1)
     finally:
         process.terminate()
         process.wait(timeout=30)
     groups = {"/".join(node["assetKey"]["path"]): node["groupName"] for node in nodes}
+    checks = {
+        "/".join(node["assetKey"]["path"]): {
+            check["name"]: check["blocking"] for check in node["assetChecksOrError"].get("checks", [])
+        }
+        for node in nodes
+    }
     for spec in INPUTS:
         assert groups[f"raw/{spec.name}"] == "ingest"
+        assert CONTRACT_CHECK in checks[f"raw/{spec.name}"], spec.name
+    assert groups["raw/quarantine"] == "validation"
+    assert checks["raw/quarantine"][RECONCILIATION_CHECK] is True
     assert groups["staging/stg_orders"] == "models"
     assert groups["marts/fct_unit_scores"] == "models"
     assert groups["bulletin"] == "bulletin"
