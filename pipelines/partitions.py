@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime
 
 import dagster as dg
@@ -45,3 +46,5 @@ def previous_month(month: str) -> str:
 
 #: every asset computes one month per run (the dbt models read one `month` var)
 ONE_MONTH_PER_RUN = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+# `backfill_policy=` on @asset is marked beta; we rely on it deliberately, so don't warn at every load.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
