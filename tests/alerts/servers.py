@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 SOCKET_TIMEOUT_SECONDS = 5
@@ -32,7 +32,28 @@ class HttpRequestRecord:
     body: Any
 
 
-class HttpRecorder:
+class _LoopbackServer:
+    """A socketserver on 127.0.0.1 served from a daemon thread while the `with` block runs."""
+
+    server: socketserver.BaseServer
+    port: int
+
+    def _serve_in_background(self) -> None:
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread.daemon = True
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)
+
+
+class HttpRecorder(_LoopbackServer):
     def __init__(self) -> None:
         self.requests: list[HttpRequestRecord] = []
         self.status = 200
@@ -64,21 +85,10 @@ class HttpRecorder:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.timeout = SOCKET_TIMEOUT_SECONDS
-        self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05})
-        self._thread.daemon = True
+        self._serve_in_background()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-    def __enter__(self) -> HttpRecorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
 
 
 @dataclass
@@ -102,7 +112,7 @@ class _Session:
     rcpt_tos: list[str] = field(default_factory=list)
 
 
-class SmtpRecorder:
+class SmtpRecorder(_LoopbackServer):
     def __init__(self, credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.messages: list[SmtpMessage] = []
         self.credentials = credentials
@@ -205,18 +215,7 @@ class SmtpRecorder:
             allow_reuse_address = True
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05})
-        self._thread.daemon = True
-
-    def __enter__(self) -> SmtpRecorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
+        self._serve_in_background()
 
 
 def free_port() -> int:
