@@ -6,7 +6,7 @@ validation suites all read it, so a column added here reaches all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -40,8 +40,6 @@ class InputSpec:
     #: the reference table lives beside the month folders (a month folder's copy wins)
     reference: bool = False
     id_column: str | None = None
-    description: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
