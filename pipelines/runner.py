@@ -32,6 +32,9 @@ def export_settings(settings: Settings) -> None:
     os.environ["HOTLINE_RULEBOOK"] = str(settings.rulebook_path)
     os.environ["HOTLINE_BULLETIN_CONFIG"] = str(settings.bulletin_config_path)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ["HOTLINE_ENGINE"] = settings.engine
+    os.environ["HOTLINE_DBT_TARGET"] = settings.dbt_target
+    os.environ["HOTLINE_LAKE"] = str(settings.lake_dir)
 
 
 def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
@@ -58,6 +61,12 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
     export_settings(settings)
     ensure_dagster_home(settings.dagster_home)
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.engine != "duckdb":
+        # the engine's manifest (make setup prepares DuckDB's); parsed here when missing or stale
+        from pipelines.project import ensure_manifest
+
+        settings.lake_dir.mkdir(parents=True, exist_ok=True)
+        ensure_manifest(settings.engine, settings.dbt_target)
 
     from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
 

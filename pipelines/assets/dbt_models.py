@@ -10,15 +10,24 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.assets.previews import month_preview
+from pipelines.engines.readers import lake_lock
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
-from pipelines.project import dbt_project
-from pipelines.resources import WarehouseResource
+from pipelines.project import ENGINE, dbt_project
+from pipelines.resources import EngineResource, WarehouseResource
 from pipelines.warehouse import warehouse_lock
 
 MODELS_GROUP = "models"
 
 class HotlineDbtTranslator(DagsterDbtTranslator):
-    """Models go to one group; sources keep dagster-dbt's `raw/<table>` keys (our raw assets)."""
+    """Models go to one group; sources keep dagster-dbt's `raw/<table>` keys (our raw assets).
+
+    On Spark the sources are the lake's parquet tables: their keys are `lake/<table>`
+    (pipelines/assets/lake.py), which depend on the raw assets.
+    """
+
+    def __init__(self, engine: str = "duckdb") -> None:
+        super().__init__()
+        self.engine = engine
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -26,6 +35,8 @@ class HotlineDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("model."):
             spec = spec.replace_attributes(group_name=MODELS_GROUP)
+        elif unique_id.startswith("source.") and self.engine == "spark":
+            spec = spec.replace_attributes(key=dg.AssetKey(["lake", manifest["sources"][unique_id]["name"]]))
         return spec
 
 def dbt_vars_for_month(month: str) -> str:
@@ -36,16 +47,28 @@ def dbt_vars_for_month(month: str) -> str:
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     partitions_def=monthly_partitions,
-    dagster_dbt_translator=HotlineDbtTranslator(),
+    dagster_dbt_translator=HotlineDbtTranslator(ENGINE),
     name="dbt_models",
     # dagster-dbt's default for time partitions is one run for a whole range; the models read one month
     backfill_policy=ONE_MONTH_PER_RUN,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build` of the selected models for the partition's month, holding the warehouse lock."""
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    engine: EngineResource,
+):
+    """`dbt build` of the selected models for the partition's month on the engine's target, holding
+    the engine's lock (the DuckDB file, or the lake's Spark catalog)."""
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
+    os.environ["HOTLINE_LAKE"] = str(engine.lake)
+    args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
+    if engine.engine == "spark":
+        # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
+        with lake_lock(engine.lake):
+            yield from dbt.cli(args, context=context).stream()
+        return
     with warehouse_lock(warehouse.path):
-        args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
         yield from with_month_previews(
             dbt.cli(args, context=context).stream(), warehouse, context.partition_key, context.log
         )
