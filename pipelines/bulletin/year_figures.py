@@ -1,6 +1,6 @@
 """bulletin.json's `year_to_date` and `recovery` (bulletin.md "Added keys"), read from the marts.
 
-- `year_to_date(con, month)` — `{"year", "months", "rankings": {group: [entry]}}` from
+- `year_to_date(con, month, groups)` — `{"year", "months", "rankings": {group: [entry]}}` from
   `marts.fct_year_to_date` and `marts.fct_unit_monthly_totals` (rules.md "Year to date"). Each
   entry: `unit_code, unit_name, months_ranked, score, rank`, plus (additions) `first_month`,
   `last_month` and `monthly`: the unit's ranked months `[{"month", "score", "rank"}]`. Listed
@@ -15,12 +15,12 @@ Nothing is computed here: the marts hold the figures; this only selects, orders 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from pipelines.bulletin.formatting import json_count, json_number
-from pipelines.contract import RANKED_GROUPS
 
 #: the relations read here and their columns (figures.check_relations checks them up front)
 YEAR_REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -72,8 +72,9 @@ def _rows(con: duckdb.DuckDBPyConnection, relation: str, month: str, order_by: s
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def year_to_date(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
-    """The year-to-date ranking of `month` (YYYY-MM), in the shape of bulletin.md's `year_to_date`."""
+def year_to_date(con: duckdb.DuckDBPyConnection, month: str, groups: Sequence[str]) -> dict[str, Any]:
+    """The year-to-date ranking of `month` (YYYY-MM), in the shape of bulletin.md's `year_to_date`;
+    `groups` are the ranked groups of the month's rulebook (the keys of `rankings`, in order)."""
     monthly_rows = _rows(con, "marts.fct_unit_monthly_totals", month, "score_month, unit_code")
     months = sorted({r["score_month"] for r in monthly_rows})
     monthly: dict[str, list[dict[str, Any]]] = {}
@@ -87,7 +88,7 @@ def year_to_date(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
                 }
             )
     ytd_rows = _rows(con, "marts.fct_year_to_date", month, "unit_group, display_order")
-    rankings: dict[str, list[dict[str, Any]]] = {group: [] for group in RANKED_GROUPS}
+    rankings: dict[str, list[dict[str, Any]]] = {group: [] for group in groups}
     for row in ytd_rows:
         if row["unit_group"] not in rankings:
             continue

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from pipelines.raw_tables import REFERENCE_TABLES
+from pipelines.rulebook import RulebookVersion, load_rulebook
 from pipelines.settings import CONFIG_DIR
 
 #: the shipped publication settings
@@ -359,6 +360,12 @@ PROVINCE_UNITS = [
 ]
 
 
+def rulebook_version(effective_from: str) -> RulebookVersion:
+    """A version of the shipped rulebook (config/rulebook.yaml)."""
+    rulebook = load_rulebook(CONFIG_DIR / "rulebook.yaml")
+    return next(v for v in rulebook.versions if v.effective_from == effective_from)
+
+
 def create_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists marts")
     con.execute("create schema if not exists raw")
@@ -633,12 +640,13 @@ def fill_month(con: duckdb.DuckDBPyConnection) -> None:
             },
         ],
     )
+    # every number of the shipped rulebook's version 2021-01, as the rulebook asset writes them
     insert(
         con,
         "raw.rulebook_params",
         [
-            {"version": "2021-01", "item": "及时签收率", "param": "weight", "value": 10},
-            {"version": "2021-01", "item": "按时办结率", "param": "weight", "value": 20},
+            {"version": "2021-01", "item": item, "param": param, "value": value}
+            for item, param, value in rulebook_version("2021-01").param_rows()
         ],
     )
     insert(con, "raw.rulebook_texts", [{"version": "2021-01", "key": "standard", "value": STANDARD}])
