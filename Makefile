@@ -12,7 +12,7 @@ PORT ?= 3000
 # Debian packages: a CJK font for the charts' Chinese labels, Chromium for tests/browser.
 SYSTEM_PACKAGES ?= fontconfig fonts-wqy-microhei chromium
 
-.PHONY: setup system-packages demo test lint dev bench clean setup-spark java test-spark
+.PHONY: setup system-packages demo test lint dev bench bench-engines clean setup-spark java test-spark
 
 setup: system-packages $(BIN)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml ## system packages, venv, packages, dbt manifest, Dagster instance
 
@@ -89,6 +89,9 @@ dev: setup ## the Dagster UI on http://127.0.0.1:$(PORT)
 
 bench: setup ## speed and memory goals (not part of make test)
 	$(BIN)/pytest -q -s benchmarks
+
+bench-engines: setup-spark ## one month on DuckDB and on Spark: time and memory (BENCH_ENGINE_SCALES=1,10)
+	BENCH_ENGINES=1 $(BIN)/pytest -q -s benchmarks/test_bench_engines.py
 
 clean:
 	rm -rf $(DATA) dbt_project/target dbt_project/logs

@@ -41,7 +41,8 @@ def _parquet(lake: Path, table: str, sql: str) -> list[tuple]:
     files = str(lake / "raw" / table / f"month={MONTH}" / "*.parquet")
     con = duckdb.connect()
     try:
-        return con.execute(sql.replace("{files}", f"read_parquet('{files}', hive_partitioning = false)")).fetchall()
+        source = f"read_parquet('{files}', hive_partitioning = false)"
+        return con.execute(sql.replace("{files}", source)).fetchall()
     finally:
         con.close()
 
