@@ -19,6 +19,7 @@ import duckdb
 
 from pipelines.bulletin.formatting import json_count, json_number, round2, to_decimal
 from pipelines.bulletin.rules import BulletinRules, read_rules
+from pipelines.bulletin.year_figures import YEAR_REQUIRED_COLUMNS, recovery, year_to_date
 from pipelines.contract import INPUTS
 
 MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -156,6 +157,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "marts.fct_duty_phone_calls": ("month", "unit_code", "unit_name", "calls", "failed"),
     "raw.rulebook_params": ("month", "version"),
     "raw.rulebook_texts": ("month", "version", "key", "value"),
+    # year to date and points to recover (year_figures.py)
+    **YEAR_REQUIRED_COLUMNS,
 }
 
 QUARANTINE_TABLE = "raw.quarantine"
@@ -613,6 +616,8 @@ def build_bulletin(
         "data_quality": _data_quality(con, month),
         "quality": _quality(con, month),
         "explanations": _explanations(con, month, scores["ranked_codes"]),
+        "year_to_date": year_to_date(con, month, rules.ranked_groups),
+        "recovery": recovery(con, month),
         # additions
         "standard": standard,
         "groups": scores["groups"],
