@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import dagster as dg
@@ -12,9 +13,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pipelines.assets.previews import month_preview
 from pipelines.engines.readers import lake_lock
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
+from pipelines.previous_month import require_previous_month
 from pipelines.project import ENGINE, dbt_project
 from pipelines.resources import EngineResource, WarehouseResource
-from pipelines.warehouse import warehouse_lock
+from pipelines.settings import Settings
+from pipelines.warehouse import wait_until_writable, warehouse_lock
 
 MODELS_GROUP = "models"
 
@@ -62,6 +65,9 @@ def dbt_models(
     the engine's lock (the DuckDB file, or the lake's Spark catalog)."""
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
     os.environ["HOTLINE_LAKE"] = str(engine.lake)
+    # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
+    settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
+    require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
     args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
     if engine.engine == "spark":
         # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
@@ -69,6 +75,8 @@ def dbt_models(
             yield from dbt.cli(args, context=context).stream()
         return
     with warehouse_lock(warehouse.path):
+        # dbt's own connection fails at once on a file another program holds: wait (bounded) here
+        wait_until_writable(warehouse.path, notify=context.log.warning)
         yield from with_month_previews(
             dbt.cli(args, context=context).stream(), warehouse, context.partition_key, context.log
         )
