@@ -71,6 +71,7 @@ def test_one_month_on_an_engine(scale: float, engine: str, bench_dir: Path):
         "HOTLINE_LAKE": str(root / "lake"),
         "HOTLINE_OUTPUT": str(root / "output"),
         "DAGSTER_HOME": str(root / "dagster_home"),
+        "HOTLINE_PHONE_SALT": "engine-benchmark",
     }
     done = measure_tree([str(HOTLINE), "run", "--month", MONTH], env)
     assert done.returncode == 0, done.output[-4000:]

@@ -61,6 +61,8 @@ def _env(engine: str, root: Path, landing: Path) -> dict[str, str]:
         "HOTLINE_LAKE": str(root / "lake"),
         "HOTLINE_OUTPUT": str(root / "output"),
         "DAGSTER_HOME": str(root / "dagster_home"),
+        # one salt for both (else each instance draws its own; no figure uses the hash anyway)
+        "HOTLINE_PHONE_SALT": "engine-equality-test",
     }
 
 
