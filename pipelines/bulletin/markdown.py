@@ -235,13 +235,27 @@ def _department_group(
     return blocks + _table_blocks(group, bulletin, settings)
 
 
+def appeals_sentence(bulletin: dict[str, Any]) -> str | None:
+    """`本月受理申诉N件，通过M件。` after the rankings (None when the month has no appeal).
+
+    N = upheld + rejected + pending appeals (bulletin.json `appeals`), M = upheld.
+    """
+    appeals = bulletin.get("appeals") or {}
+    received = sum(int(appeals.get(key, 0)) for key in ("upheld", "rejected", "pending"))
+    if not received:
+        return None
+    return f"本月受理申诉{received}件，通过{int(appeals.get('upheld', 0))}件。"
+
+
 def _section_scores(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
     county, district, department = RANKED_GROUPS
+    appeals = appeals_sentence(bulletin)
     return [
         f"## {SECTION_HEADINGS[0]}",
         *_area_group(1, county, bulletin, settings),
         *_area_group(2, district, bulletin, settings),
         *_department_group(3, department, bulletin, settings),
+        *([appeals] if appeals else []),
     ]
 
 

@@ -23,6 +23,7 @@ from pipelines.bulletin.config import load_settings
 from pipelines.bulletin.documents import DOCX_NAME, HTML_NAME, XLSX_NAME, render_documents
 from pipelines.bulletin.figures import build_bulletin
 from pipelines.bulletin.markdown import render_markdown
+from pipelines.bulletin.versions import VersionOutcome, begin, finish
 
 JSON_NAME = "bulletin.json"
 MARKDOWN_NAME = "bulletin.md"
@@ -38,6 +39,8 @@ class BulletinFiles:
     xlsx_path: Path | None = None
     html_path: Path | None = None
     chart_paths: tuple[Path, ...] = ()
+    #: the published version the top folder now holds, and what changed (bulletin/versions.py)
+    version: VersionOutcome | None = None
 
 
 def bulletin_json(bulletin: dict[str, Any]) -> str:
@@ -67,7 +70,11 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def write_bulletin(
     con: duckdb.DuckDBPyConnection, month: str, output_dir: Path, settings_path: Path
 ) -> BulletinFiles:
-    """Build the bulletin of `month` from the marts and write every file of it."""
+    """Build the bulletin of `month` from the marts and write every file of it.
+
+    The files are a published version (bulletin/versions.py): when the figures differ from the
+    latest version's, they become the next version and corrections.json/.md list what changed.
+    """
     settings = load_settings(settings_path)
     bulletin = build_bulletin(con, month)
     json_text = bulletin_json(bulletin)
@@ -77,10 +84,12 @@ def write_bulletin(
     directory = Path(output_dir) / month
     json_path = directory / JSON_NAME
     markdown_path = directory / MARKDOWN_NAME
+    latest, published = begin(directory)
     for relative, data in documents.files.items():
         write_atomic(directory / relative, data)
     write_atomic(json_path, json_text)
     write_atomic(markdown_path, markdown_text)
+    version = finish(directory, month, latest, published, json.loads(json_text))
     return BulletinFiles(
         directory=directory,
         json_path=json_path,
@@ -90,4 +99,5 @@ def write_bulletin(
         xlsx_path=directory / XLSX_NAME,
         html_path=directory / HTML_NAME,
         chart_paths=tuple(directory / r for r in documents.files if r.startswith("charts/")),
+        version=version,
     )
