@@ -1,8 +1,9 @@
 """Published versions of a month's bulletin and the corrections between them (bulletin.md, Corrections).
 
-The files of `<output>/<YYYY-MM>/` are a version. Every version's files are kept under
-`versions/<n>/` (the top folder always holds the latest). A run whose `bulletin.json` differs from
-the latest version's becomes version n+1 and `corrections.json` lists every changed figure:
+The files of `<output>/<YYYY-MM>/` are a version; the top folder always holds the latest. A run
+whose `bulletin.json` differs from the latest version's (version n) first keeps version n's files
+under `versions/<n>/`, then writes its own as version n+1, and `corrections.json` lists every
+changed figure:
 
     {"month": "2021-02", "version": 2, "previous": 1,
      "changes": [{"path": "rankings.市级部门及单位[市住建局].score", "previous": 80.81, "current": 82.3}],
@@ -10,7 +11,8 @@ the latest version's becomes version n+1 and `corrections.json` lists every chan
 
 with `corrections.md`, a draft 更正说明 naming the changed scores and ranks. A run whose figures
 equal the latest version's makes no version (the top files are rendered again, the versions stay).
-A month published before versions existed (a top `bulletin.json`, no `versions/`) is version 1.
+The first publication is version 1 (no `versions/` folder yet); a month published before versions
+existed is version 1 too.
 
 Paths: keys joined with `.`; an entry of a list of units is named by its unit (`[市住建局]`, plus
 `/<item>` and `/<part>` when the entries are per item), of a list of channels or categories by its
@@ -129,12 +131,15 @@ def versions_dir(directory: Path) -> Path:
 
 
 def latest_version(directory: Path) -> int:
-    """Number of the latest version kept under `versions/` (0: none)."""
+    """Number of the version the top folder holds (0: nothing published yet): the earlier versions
+    are kept under `versions/1 … n-1`."""
+    if not (Path(directory) / JSON_NAME).is_file():
+        return 0
     folder = versions_dir(directory)
-    numbers = (
+    kept = (
         [int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit()] if folder.is_dir() else []
     )
-    return max(numbers, default=0)
+    return max(kept, default=0) + 1
 
 
 def read_published(directory: Path) -> dict[str, Any] | None:
@@ -159,27 +164,32 @@ def _copy_version(directory: Path, number: int) -> Path:
     return target
 
 
-def begin(directory: Path) -> tuple[int, dict[str, Any] | None]:
-    """Before the top files are replaced: the latest version number and its figures.
+@dataclass(frozen=True)
+class Pending:
+    """What `begin` found before the top files are replaced."""
 
-    A month published before versions existed gets its files kept as version 1 first.
-    """
+    latest: int
+    changes: list[Change] | None
+
+
+def begin(directory: Path, bulletin: dict[str, Any]) -> Pending:
+    """Before the top files are replaced: compare with the latest version and, when the figures
+    changed, keep that version's files under `versions/<n>/`."""
     published = read_published(directory)
-    number = latest_version(directory)
-    if published is not None and number == 0:
-        _copy_version(directory, 1)
-        number = 1
-    return number, published
-
-
-def finish(
-    directory: Path, month: str, latest: int, published: dict[str, Any] | None, bulletin: dict[str, Any]
-) -> VersionOutcome:
-    """After the top files are written: keep them as a new version when the figures changed."""
+    latest = latest_version(directory)
     if published is None:
-        _copy_version(directory, 1)
-        return VersionOutcome(version=1, created=True)
+        return Pending(latest, None)
     changes = diff_figures(published, bulletin)
+    if changes:
+        _copy_version(directory, latest)
+    return Pending(latest, changes)
+
+
+def finish(directory: Path, month: str, pending: Pending) -> VersionOutcome:
+    """After the top files are written: the version they are, and the corrections when they changed."""
+    if pending.changes is None:
+        return VersionOutcome(version=1, created=True)
+    latest, changes = pending.latest, pending.changes
     if not changes:
         return VersionOutcome(version=latest, created=False, previous=latest - 1 if latest > 1 else None)
     version = latest + 1
@@ -194,9 +204,6 @@ def finish(
 
     write_atomic(path, json.dumps({**correction, "history": history}, ensure_ascii=False, indent=2) + "\n")
     write_atomic(Path(directory) / CORRECTIONS_MD, corrections_markdown(month, version, latest, changes))
-    _copy_version(directory, version)
-    for name in (CORRECTIONS_JSON, CORRECTIONS_MD):
-        shutil.copy2(Path(directory) / name, versions_dir(directory) / str(version) / name)
     return VersionOutcome(
         version=version, created=True, previous=latest, changes=changes, corrections_path=path
     )

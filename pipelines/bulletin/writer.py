@@ -84,12 +84,12 @@ def write_bulletin(
     directory = Path(output_dir) / month
     json_path = directory / JSON_NAME
     markdown_path = directory / MARKDOWN_NAME
-    latest, published = begin(directory)
+    pending = begin(directory, json.loads(json_text))
     for relative, data in documents.files.items():
         write_atomic(directory / relative, data)
     write_atomic(json_path, json_text)
     write_atomic(markdown_path, markdown_text)
-    version = finish(directory, month, latest, published, json.loads(json_text))
+    version = finish(directory, month, pending)
     return BulletinFiles(
         directory=directory,
         json_path=json_path,
