@@ -18,7 +18,9 @@ from typing import Any
 import duckdb
 
 from pipelines.bulletin.formatting import json_count, json_number, round2, to_decimal
-from pipelines.contract import INPUTS, RANKED_GROUPS
+from pipelines.bulletin.rules import BulletinRules, read_rules
+from pipelines.bulletin.year_figures import YEAR_REQUIRED_COLUMNS, recovery, year_to_date
+from pipelines.contract import INPUTS
 
 MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
@@ -152,8 +154,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "test_call_deduction",
         "test_call_reasons",
     ),
+    "marts.fct_duty_phone_calls": ("month", "unit_code", "unit_name", "calls", "failed"),
     "raw.rulebook_params": ("month", "version"),
     "raw.rulebook_texts": ("month", "version", "key", "value"),
+    # year to date and points to recover (year_figures.py)
+    **YEAR_REQUIRED_COLUMNS,
 }
 
 QUARANTINE_TABLE = "raw.quarantine"
@@ -166,9 +171,8 @@ LOWEST_INDICATORS = {
     "satisfaction": "lowest_satisfaction",
 }
 REASON_SEPARATOR = "、"
-#: section 一.3 counts the units scoring at least this (the handling items' full marks) …
-EXCELLENT_SCORE = 99
-#: … and explains this many lowest units
+#: section 一.3 explains this many lowest units (it counts those scoring at least the handling
+#: items' full marks, `BulletinRules.excellent_score`)
 LOWEST_COUNT = 3
 
 
@@ -324,7 +328,7 @@ def _shares(con: duckdb.DuckDBPyConnection, relation: str, month: str) -> list[d
     ]
 
 
-def _province(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+def _province(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) -> dict[str, Any]:
     summary = _one_row(con, "marts.fct_province_summary", month)
     units = _month_rows(con, "marts.fct_province_units", month, order_by="unit_code")
 
@@ -333,7 +337,8 @@ def _province(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
     below = [
         u
         for u in units
-        if _i0(u["rated"]) > 0 and to_decimal(u["satisfied"]) * 100 < 98 * to_decimal(u["rated"])
+        if _i0(u["rated"]) > 0
+        and to_decimal(u["satisfied"]) * 100 < rules.province_target * to_decimal(u["rated"])
     ]
     below.sort(key=lambda u: (_sort_number(u["satisfaction_rate"]), u["unit_code"]))
     return {
@@ -424,7 +429,7 @@ def _unit_score(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+def _scores(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) -> dict[str, Any]:
     """rankings, unranked, unit_scores and the per-group facts of section 一."""
     dim = _month_rows(con, "marts.dim_units", month, order_by="unit_code")
     if not dim:
@@ -455,7 +460,7 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             }
             for r in sorted((r for r in ranked if r["unit_group"] == group), key=_ranking_key)
         ]
-        for group in RANKED_GROUPS
+        for group in rules.ranked_groups
     }
 
     def names(rows: Iterable[dict[str, Any]], reason: str, group: str | None = None) -> list[str]:
@@ -466,7 +471,7 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
         ]
 
     groups = {}
-    for group in RANKED_GROUPS:
+    for group in rules.ranked_groups:
         members = [d for d in dim if d["unit_group"] == group]
         marks = {d["full_marks"] for d in members if d["full_marks"] is not None}
         if len(marks) > 1:
@@ -476,7 +481,9 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             "unit_count": len(members),
             "ranked_count": len(rankings[group]),
             # ranked units scoring 99 or more, in ranking order (section 一.3 names the first two)
-            "units_at_least_99": [r["unit_name"] for r in rankings[group] if r["score"] >= EXCELLENT_SCORE],
+            "units_at_least_99": [
+                r["unit_name"] for r in rankings[group] if to_decimal(r["score"]) >= rules.excellent_score
+            ],
             # the three lowest ranked units, lowest first (section 一.3 explains them)
             "lowest_units": [
                 {"unit_code": r["unit_code"], "unit_name": r["unit_name"], "score": r["score"]}
@@ -549,8 +556,18 @@ def _quality(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             for r in findings
             if r["test_call_deduction"] is not None and to_decimal(r["test_call_deduction"]) > 0
         ],
-        # addition
+        # additions
         "average_orders": _n(summary["average_orders"]),
+        "duty_calls": _duty_calls(con, month),
+    }
+
+
+def _duty_calls(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+    """Duty-phone test calls (值班电话): how many, and the units with failed ones, by unit_code."""
+    rows = _month_rows(con, "marts.fct_duty_phone_calls", month, order_by="unit_code")
+    return {
+        "calls": sum(_i0(r["calls"]) for r in rows),
+        "failed_units": [_unit(r, failed=_i0(r["failed"])) for r in rows if _i0(r["failed"]) > 0],
     }
 
 
@@ -610,13 +627,19 @@ def _appeals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
     }
 
 
-def build_bulletin(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
-    """Every figure of the bulletin for `month` (YYYY-MM), in the shape of bulletin.md's JSON."""
+def build_bulletin(
+    con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules | None = None
+) -> dict[str, Any]:
+    """Every figure of the bulletin for `month` (YYYY-MM), in the shape of bulletin.md's JSON.
+
+    The ranked groups and the thresholds of the lists (`units_at_least_99`, `units_below_98`) are
+    the month's rulebook version's (`rules`, read from raw.rulebook_params when not given)."""
     if not isinstance(month, str) or not MONTH_RE.match(month):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
     has_quarantine = check_relations(con)
     version, standard = _rulebook(con, month)
-    scores = _scores(con, month)
+    rules = rules if rules is not None else read_rules(con, month)
+    scores = _scores(con, month, rules)
     return {
         "month": month,
         "rulebook_version": version,
@@ -624,13 +647,15 @@ def build_bulletin(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]
         "intake": _intake(con, month),
         "by_channel": _shares(con, "marts.fct_intake_by_channel", month),
         "by_category": _shares(con, "marts.fct_intake_by_category", month),
-        "province": _province(con, month),
+        "province": _province(con, month, rules),
         "rankings": scores["rankings"],
         "unranked": scores["unranked"],
         "unit_scores": scores["unit_scores"],
         "data_quality": _data_quality(con, month),
         "quality": _quality(con, month),
         "explanations": _explanations(con, month, scores["ranked_codes"]),
+        "year_to_date": year_to_date(con, month, rules.ranked_groups),
+        "recovery": recovery(con, month),
         "appeals": _appeals(con, month),
         # additions
         "standard": standard,

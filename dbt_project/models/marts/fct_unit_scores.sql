@@ -1,18 +1,21 @@
--- Scores of every unit of a ranked group (县区, 区及功能板块, 市级部门及单位) for the month: item
--- points, workload bonus, the county blocks, the total and the rank (rules.md "Points", "Who is
--- ranked", "Ranking, rounding and display"). Units of 不参与考评 are left out.
+-- Scores of every unit of a ranked group for the month (a group the month's rulebook version gives
+-- full marks, dim_units.is_ranked_group): item points, workload bonus, the county blocks (units with
+-- county data-quality rows), the total and the rank (rules.md "Points", "Who is ranked", "Ranking,
+-- rounding and display"). Units of unranked groups (不参与考评) are left out.
 --   * items, bonus and blocks are shown rounded to 2 decimals; `total` is the exact sum rounded once
 --     (half away from zero), capped at the group's full marks;
 --   * ranked = has dispatched orders and at least one order due in the month; otherwise
 --     unranked_reason is no_orders / no_due_orders and rank is null;
 --   * rank: competition rank on the rounded total within the group (1, 2, 3, 4, 4, 6);
 --   * display_order: the order the ranking table lists ranked units in (total desc, then orders
---     desc, then unit_code).
+--     desc, then unit_code);
+--   * total_exact: the same sum capped, not rounded (decimal(38,12)): what the year to date
+--     averages (rules.md "Year to date").
 with month_units as (
-    select unit_code, unit_name, unit_group
-    from {{ ref('stg_units') }}
+    select unit_code, unit_name, unit_group, full_marks
+    from {{ ref('dim_units') }}
     where month = {{ month_var() }}
-      and unit_group in ('县区', '区及功能板块', '市级部门及单位')
+      and is_ranked_group
 ),
 
 unit_counts as (
@@ -59,11 +62,7 @@ unit_exact as (
         month_units.unit_code,
         month_units.unit_name,
         month_units.unit_group,
-        case month_units.unit_group
-            {%- for group in ['县区', '区及功能板块', '市级部门及单位'] %}
-            when '{{ group }}' then {{ rulebook_param('考评组', 'full_marks_' ~ group) }}
-            {%- endfor %}
-        end as full_marks,
+        month_units.full_marks,
         unit_counts.orders,
         unit_counts.completed_in_month,
         unit_counts.sign_total,
@@ -96,10 +95,10 @@ unit_exact as (
             ~ exact(rulebook_param('工作量加分', 'per_order') ~ ' * greatest(unit_counts.completed_in_month - '
                     ~ rulebook_param('工作量加分', 'threshold') ~ ', 0)') ~ ')'
         ) }} as bonus_points,
-        case when month_units.unit_group = '县区' then {{ exact('coalesce(county_data_quality.total, 0)') }} end
-            as data_quality_points,
-        case when month_units.unit_group = '县区' then {{ exact('coalesce(county_platform.total, 0)') }} end
-            as county_platform_points
+        case when county_data_quality.unit_code is not null
+            then {{ exact('coalesce(county_data_quality.total, 0)') }} end as data_quality_points,
+        case when county_platform.unit_code is not null
+            then {{ exact('coalesce(county_platform.total, 0)') }} end as county_platform_points
     from month_units
     inner join unit_counts on unit_counts.unit_code = month_units.unit_code
     left join unit_items on unit_items.unit_code = month_units.unit_code
@@ -114,6 +113,10 @@ unit_totals as (
             'least(full_marks, handling_points + bonus_points'
             ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
         ) }} as total,
+        {{ exact(
+            'least(full_marks, handling_points + bonus_points'
+            ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
+        ) }} as total_exact,
         case
             when orders = 0 then 'no_orders'
             when due_total = 0 then 'no_due_orders'
@@ -174,6 +177,7 @@ select
     unit_totals.first_response_failed,
     unit_totals.knowledge_late,
     {{ round2('unit_totals.test_call_deduction') }} as test_call_deduction,
-    ranked.display_order
+    ranked.display_order,
+    unit_totals.total_exact
 from unit_totals
 left join ranked on ranked.unit_code = unit_totals.unit_code
