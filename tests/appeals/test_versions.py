@@ -16,10 +16,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning")]
 
 RANKING = "rankings.市级部门及单位"
 C1 = "市住建局"
+YTD = "year_to_date.rankings.市级部门及单位"
 #: A01 (C1 市住建局, 及时签收率) upheld: version 1 → 2, every figure that moves (small_month.py).
 #: C1 56.5 → 66.5 (及时签收率 80 % → 100 %, 0 → 10 points); ranks C2 1, C3 2 → 3, C4 3 → 4, C1 4 → 2;
 #: the three lowest timely-sign rates stay C1, C2, C3 (C1 now 100 %, before C4 by unit_code); the
-#: three lowest scores of the group stay C1, C3, C4 (section 一.3); the appeal counts move by one.
+#: three lowest scores of the group stay C1, C3, C4 (section 一.3); the year to date (one month run)
+#: follows the month; C1 has no timely-sign points to recover; the appeal counts move by one.
 EXPECTED_CHANGES = [
     (f"{RANKING}[市城管局].rank", 2, 3),
     (f"{RANKING}[市交通局].rank", 3, 4),
@@ -34,6 +36,15 @@ EXPECTED_CHANGES = [
     ("unit_scores[市交通局].rank", 3, 4),
     (f"quality.lowest_timely_sign[{C1}].rate", 80, 100),
     (f"explanations[{C1}/及时签收率]", "dict", None),
+    (f"{YTD}[市城管局].rank", 2, 3),
+    (f"{YTD}[市城管局].monthly[{MONTH}].rank", 2, 3),
+    (f"{YTD}[市交通局].rank", 3, 4),
+    (f"{YTD}[市交通局].monthly[{MONTH}].rank", 3, 4),
+    (f"{YTD}[{C1}].score", 56.5, 66.5),
+    (f"{YTD}[{C1}].rank", 4, 2),
+    (f"{YTD}[{C1}].monthly[{MONTH}].score", 56.5, 66.5),
+    (f"{YTD}[{C1}].monthly[{MONTH}].rank", 4, 2),
+    (f"recovery[{C1}/及时签收率]", "dict", None),
     ("appeals.upheld", 2, 3),
     ("appeals.pending", 2, 1),
     (f"appeals.by_unit[{C1}/及时签收率]", None, "dict"),
