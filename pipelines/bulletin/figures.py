@@ -480,7 +480,8 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) ->
             "full_marks": _n(marks.pop()) if marks else None,
             "unit_count": len(members),
             "ranked_count": len(rankings[group]),
-            # ranked units scoring 99 or more, in ranking order (section 一.3 names the first two)
+            # ranked units scoring at least the handling items' full marks (99 in the default
+            # rulebook), in ranking order (section 一.3 names the first two)
             "units_at_least_99": [
                 r["unit_name"] for r in rankings[group] if to_decimal(r["score"]) >= rules.excellent_score
             ],
