@@ -26,5 +26,5 @@ where order_flags.order_id is null
    or (month_appeals.item = '回访满意率' and not order_flags.unsatisfied)
 {%- else %}
 -- a model this test reads is outside this build: nothing to compare
-select cast(null as varchar) as appeal_id where 1 = 0
+select cast(null as {{ dbt.type_string() }}) as appeal_id where 1 = 0
 {%- endif %}
