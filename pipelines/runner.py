@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,15 +54,21 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
     return instance
 
 
+@functools.cache
+def _monthly_job(settings: Settings) -> dg.JobDefinition:
+    """The monthly job wired to the settings, built once per process (a range reuses it)."""
+    from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
+
+    return build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+
+
 def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOutcome:
     validate_month(month)
     export_settings(settings)
     ensure_dagster_home(settings.dagster_home)
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
-    from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
-
-    job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+    job = _monthly_job(settings)
     with open_instance(settings.dagster_home) as instance:
         result = job.execute_in_process(
             partition_key=month,

@@ -12,6 +12,9 @@ from pipelines.cli import main
 from pipelines.contract import INPUTS
 from tests.support.pipeline_run import MONTHS, PipelineRun, pipeline_env
 
+# slow: runs whole months through Dagster (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 COUNTED_SCHEMAS = ("raw", "intermediate", "marts")
 
 
