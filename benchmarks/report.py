@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = Path(__file__).with_name("results")
-REPORT = PROJECT / "docs" / "benchmarks.md"
+#: measured cases (one JSON file each) and the report; BENCH_RESULTS / BENCH_REPORT move them (a trial run)
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS") or Path(__file__).with_name("results"))
+REPORT = Path(os.environ.get("BENCH_REPORT") or PROJECT / "docs" / "benchmarks.md")
 STAGES = ("start-up", "load", "validate", "dbt", "bulletin", "shut-down")
 
 #: the targets of issue 10 (2 cores, 24 GB)
@@ -37,7 +38,8 @@ def machine() -> str:
     except OSError:
         pass
     memory = f"{meminfo.get('MemTotal', 0) / 2**20:.0f} GB" if meminfo else "unknown memory"
-    return f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}), {memory}, {system}"
 
 
 def _commit() -> str:
@@ -81,7 +83,8 @@ def render() -> str:
         "whole process tree (dbt included), sampled every 0.1 s. What the profile says, and what bounds",
         "each figure: docs/performance.md.",
         "",
-        f"Machine: {machine()}. Commit {_commit()}, report written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {machine()}. Commit {_commit()}, report written "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
     ]
     if busiest > (os.cpu_count() or 1):
         lines += [
@@ -103,7 +106,8 @@ def render() -> str:
         ]
         for r in scales:
             lines.append(
-                f"| {r['scale']:g} | {r['orders']:,} | {r['pipeline']['seconds']:.1f} s | {_mb(r['pipeline']['peak_mb'])} "
+                f"| {r['scale']:g} | {r['orders']:,} | {r['pipeline']['seconds']:.1f} s "
+                f"| {_mb(r['pipeline']['peak_mb'])} "
                 f"| {r['reference']['seconds']:.1f} s | {_mb(r['reference']['peak_mb'])} | ×{r['ratio']:.1f} "
                 f"| {r['measured_at']} ({r['load_average'][0]}–{r['load_average'][1]}) |"
             )
@@ -116,7 +120,8 @@ def render() -> str:
         ]
         for r in scales:
             cells = [
-                f"{r['pipeline']['stages'][s]['seconds']:.1f} s / {_mb(r['pipeline']['stages'][s]['peak_mb'])}"
+                f"{r['pipeline']['stages'][s]['seconds']:.1f} s "
+                f"/ {_mb(r['pipeline']['stages'][s]['peak_mb'])}"
                 for s in STAGES
             ]
             lines.append(
@@ -142,14 +147,16 @@ def render() -> str:
             "|---|---|---|---:|---:|---:|",
             f"| month 1 | {m1['month']} | empty | {m1['seconds']:.1f} s | {_mb(m1['peak_mb'])} "
             f"| {m1['stages']['dbt']['seconds']:.1f} s |",
-            f"| month 13 | {m13['month']} | 12 months (2021) | {m13['seconds']:.1f} s | {_mb(m13['peak_mb'])} "
+            f"| month 13 | {m13['month']} | 12 months (2021) | {m13['seconds']:.1f} s "
+            f"| {_mb(m13['peak_mb'])} "
             f"| {m13['stages']['dbt']['seconds']:.1f} s |",
             "",
             "The same files of 2022-01 run on an empty warehouse and after the year's backfill below.",
             "",
             "## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale 1)",
             "",
-            f"{b['months']} months in one process: {b['seconds']:.1f} s end to end, peak {_mb(b['peak_mb'])}. "
+            f"{b['months']} months in one process: {b['seconds']:.1f} s end to end, "
+            f"peak {_mb(b['peak_mb'])}. "
             "Each month's run (Dagster run start to end):",
             "",
             "| " + " | ".join(b["run_seconds"]) + " |",
@@ -188,7 +195,8 @@ def render() -> str:
         m1, m13 = history["month_1"]["seconds"], history["month_13"]["seconds"]
         change = m13 / m1 - 1
         lines.append(
-            f"| month 13 within 10 % of month 1 | {change:+.1%} | {_verdict(abs(change) <= HISTORY_TOLERANCE)} |"
+            f"| month 13 within 10 % of month 1 | {change:+.1%} "
+            f"| {_verdict(abs(change) <= HISTORY_TOLERANCE)} |"
         )
         lines.append(
             f"| twelve months' backfill ≤ {BACKFILL_SECONDS} s | {history['backfill']['seconds']:.1f} s "

@@ -13,7 +13,8 @@ Cases (each measured in fresh processes, on fresh folders under BENCH_DIR):
 Environment: BENCH_SCALES (e.g. `1,10`), BENCH_CASES (`scale,history`), BENCH_DIR (default
 /tmp/hotline-bench), BENCH_FORCE=1 to re-measure cases already in benchmarks/results/ (otherwise a
 measured case is kept: a partial or interrupted run resumes where it stopped), BENCH_NOTE (a line
-written under the machine, e.g. "measured while other jobs ran").
+written under the machine, e.g. "measured while other jobs ran"), BENCH_RESULTS / BENCH_REPORT (where
+the results and the report go; default benchmarks/results/ and docs/benchmarks.md).
 """
 
 from __future__ import annotations
