@@ -51,19 +51,34 @@ def dbt_vars_for_month(month: str) -> str:
     return json.dumps({"month": month})
 
 
-def keep_partial_parse(target_path: Path) -> None:
-    """Make a run's parse state the one the next run starts from.
+def parse_state_path(warehouse_path: Path) -> Path:
+    """Where the dbt parse state of runs on this warehouse is kept: beside the warehouse file.
 
-    dagster-dbt starts each invocation from `dbt_project/target/partial_parse.msgpack`. The one
-    `make setup` writes was parsed for the default warehouse path; after the first run on another
-    warehouse, that run's own file matches, so later runs parse only what changed (nothing, usually)
-    instead of the whole project. Replaced atomically; dbt checks the file and re-parses if stale.
+    A different warehouse path is a different dbt profile, whose parse state dbt rejects; kept per
+    warehouse, runs on other warehouses (tests, benchmarks, a second center) cannot replace it.
+    """
+    return warehouse_path.with_name(warehouse_path.name + ".dbt-" + PARTIAL_PARSE_FILE)
+
+
+def start_from_parse_state(warehouse_path: Path, target_path: Path) -> None:
+    """Put the warehouse's kept parse state where dbt looks for it (dagster-dbt leaves it there)."""
+    kept = parse_state_path(warehouse_path)
+    if kept.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE_FILE)
+
+
+def keep_parse_state(warehouse_path: Path, target_path: Path) -> None:
+    """Keep this run's parse state for the next run on the warehouse (replaced atomically).
+
+    dbt re-parses only what changed since (usually nothing) instead of the whole project; dbt checks
+    the file and re-parses everything when it is stale (another dbt version, project or profile).
     """
     source = target_path / PARTIAL_PARSE_FILE
     if not source.exists():
         return
-    kept = dbt_project.project_dir / "target" / PARTIAL_PARSE_FILE
-    staging = kept.with_name(f".{PARTIAL_PARSE_FILE}.{os.getpid()}")
+    kept = parse_state_path(warehouse_path)
+    staging = kept.with_name(f".{kept.name}.{os.getpid()}")
     shutil.copyfile(source, staging)
     os.replace(staging, kept)
 
@@ -87,9 +102,15 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
     # the month as an env var, not --vars: a var on the command line makes dbt re-parse everything
     os.environ[MONTH_ENV] = context.partition_key
+    # one target folder per run and month (dbt's artifacts), starting from the warehouse's parse state
+    run_folder = f"dbt_models-{context.run_id[:7]}-{context.partition_key}"
+    target_path = dbt_project.project_dir / "target" / run_folder
     with warehouse_lock(warehouse.path):
+        start_from_parse_state(warehouse.path, target_path)
         # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
-        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+        invocation = dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
+        )
         yield from with_month_observations(
             invocation.stream(),
             warehouse,
@@ -97,7 +118,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             context.log,
             context.asset_key_for_output,
         )
-        keep_partial_parse(Path(invocation.target_path))
+        keep_parse_state(warehouse.path, target_path)
 
 
 def _relations() -> dict[str, str]:
