@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.assets.previews import month_preview
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
+from pipelines.previous_month import require_previous_month
 from pipelines.project import dbt_project
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import warehouse_lock
+from pipelines.settings import Settings
+from pipelines.warehouse import wait_until_writable, warehouse_lock
 
 #: models are grouped in the UI by their layer, the folder they live in (models/<layer>/)
 MODEL_LAYERS = ("staging", "intermediate", "marts")
@@ -100,12 +103,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     `with_month_observations`).
     """
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
+    # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
+    settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
+    require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
     # the month as an env var, not --vars: a var on the command line makes dbt re-parse everything
     os.environ[MONTH_ENV] = context.partition_key
     # one target folder per run and month (dbt's artifacts), starting from the warehouse's parse state
     run_folder = f"dbt_models-{context.run_id[:7]}-{context.partition_key}"
     target_path = dbt_project.project_dir / "target" / run_folder
     with warehouse_lock(warehouse.path):
+        # dbt's own connection fails at once on a file another program holds: wait (bounded) here
+        wait_until_writable(warehouse.path, notify=context.log.warning)
         start_from_parse_state(warehouse.path, target_path)
         # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
         invocation = dbt.cli(
