@@ -211,6 +211,15 @@ def render() -> str:
             f"| cost linear in orders: exponent between scale 10 and 140 ≤ {MAX_EXPONENT} "
             f"| {exponent:.2f} | {_verdict(exponent <= MAX_EXPONENT)} |"
         )
+    missing = [f"scale {s:g}" for s in (1.0, 10.0, 140.0) if s not in by_scale]
+    if history is None:
+        missing.append("history (backfill, month 1 against month 13)")
+    if missing:
+        lines += [
+            "",
+            f"**Not measured yet**: {', '.join(missing)}; their targets have no verdict above. "
+            "`make bench` measures what is missing and keeps what is here.",
+        ]
     lines += [
         "",
         "Re-run: `make bench` (all cases; those already in `benchmarks/results/` are kept, `BENCH_FORCE=1`",
