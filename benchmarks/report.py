@@ -91,7 +91,9 @@ def render() -> str:
             "",
             f"**Measured on a loaded machine**: the 1-minute load average reached {busiest:.1f} on "
             f"{os.cpu_count()} cores during the cases (other jobs were running), so every time is "
-            "inflated; the ratios to the reference, measured in the same minutes, are the better guide.",
+            "inflated, and the ratios too: the pipeline (several processes, many small synchronous "
+            "writes) suffers more from a loaded machine than the one-process reference. Re-measure on "
+            "a quiet machine with `BENCH_FORCE=1 make bench`.",
         ]
     note = os.environ.get("BENCH_NOTE")
     if note:
