@@ -28,6 +28,9 @@ EVIDENCE_KINDS = {
     "知识储备": "知识库任务",
     "实例拨测": "拨测记录",
 }
+#: evidence ids a card lists per item (a unit with thousands of late orders gets the first ones and
+#: a note; the full lists are in bulletin.json and bulletin.xlsx)
+EVIDENCE_SHOWN = 200
 LOST_POINT_ORDER_COLUMNS = (
     "unit_code",
     "order_id",
@@ -84,13 +87,36 @@ class UnitCard:
     appeals: tuple[dict[str, Any], ...] = ()
 
 
-def read_lost_point_orders(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, dict[str, Any]]:
-    """order_id → its row of marts.fct_lost_point_orders for `month`."""
+def shown_evidence(ids: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The evidence ids a card lists for one item: the first EVIDENCE_SHOWN, by id (all are in
+    bulletin.json's explanations and bulletin.xlsx)."""
+    return tuple(ids[:EVIDENCE_SHOWN])
+
+
+def read_lost_point_orders(
+    con: duckdb.DuckDBPyConnection, month: str, order_ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """order_id → its row of marts.fct_lost_point_orders for `month`, for the given orders only
+    (a province-sized month has hundreds of thousands of late orders; a card lists a few)."""
+    if not order_ids:
+        return {}
     cursor = con.execute(
-        f"select {', '.join(LOST_POINT_ORDER_COLUMNS)} from marts.fct_lost_point_orders where month = ?",
-        [month],
+        f"select {', '.join(LOST_POINT_ORDER_COLUMNS)} from marts.fct_lost_point_orders "
+        "where month = ? and order_id in (select unnest(?::varchar[]))",
+        [month, sorted(set(order_ids))],
     )
     return {row[1]: dict(zip(LOST_POINT_ORDER_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+
+
+def evidence_order_ids(bulletin: dict[str, Any]) -> list[str]:
+    """The order ids the month's cards list (ORDER_ITEMS, at most EVIDENCE_SHOWN per unit and item)."""
+    ranked = {u["unit_code"] for u in bulletin["unit_scores"]}
+    return [
+        order_id
+        for e in bulletin["explanations"]
+        if e["item"] in ORDER_ITEMS and e["unit_code"] in ranked
+        for order_id in shown_evidence(e["evidence_ids"])
+    ]
 
 
 def _fractions(unit: dict[str, Any], item: str) -> tuple[tuple[str, int, int, float | None], ...]:
@@ -168,7 +194,7 @@ def unit_cards(bulletin: dict[str, Any], lost_point_orders: dict[str, dict[str, 
         behind = {
             order_id: lost_point_orders[order_id]
             for item in ORDER_ITEMS
-            for order_id in (explanations.get(item) or {}).get("evidence_ids", [])
+            for order_id in shown_evidence((explanations.get(item) or {}).get("evidence_ids", []))
             if order_id in lost_point_orders
         }
         year_group = year["rankings"].get(group, [])

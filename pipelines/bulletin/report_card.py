@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.bulletin.card_figures import EVIDENCE_KINDS, ORDER_ITEMS, ItemLine, UnitCard, format_time
+from pipelines.bulletin.card_figures import (
+    EVIDENCE_KINDS,
+    ORDER_ITEMS,
+    ItemLine,
+    UnitCard,
+    format_time,
+    shown_evidence,
+)
 from pipelines.bulletin.config import BulletinSettings
 from pipelines.bulletin.document import (
     Block,
@@ -202,22 +209,26 @@ def _section_evidence(card: UnitCard, number: str) -> list[Block]:
     if not lines:
         return blocks + [Paragraph("本月无失分工单。")]
     for line in lines:
+        shown = shown_evidence(line.evidence_ids)
         if line.item in ORDER_ITEMS:
-            orders = [card.orders_behind[i] for i in line.evidence_ids if i in card.orders_behind]
-            blocks.append(Caption(f"{line.item}失分工单（{len(line.evidence_ids)}件）"))
+            orders = [card.orders_behind[i] for i in shown if i in card.orders_behind]
             columns = ORDER_COLUMNS[line.item]
             header = tuple(label for label, _ in columns)
+            blocks.append(Caption(f"{line.item}失分工单（{len(line.evidence_ids)}件）"))
             blocks.append(Table(header, tuple(_order_row(o, columns) for o in orders)))
-            missing = [i for i in line.evidence_ids if i not in card.orders_behind]
+            missing = [i for i in shown if i not in card.orders_behind]
             if missing:
                 blocks.append(Note("注：另有工单 " + "、".join(missing) + "（时间不详）。"))
         else:
             kind = EVIDENCE_KINDS.get(line.item, "记录")
             blocks.append(
-                Paragraph(
-                    f"{line.item}：{kind} {len(line.evidence_ids)}条，编号 "
-                    + "、".join(line.evidence_ids)
-                    + "。"
+                Paragraph(f"{line.item}：{kind} {len(line.evidence_ids)}条，编号 " + "、".join(shown) + "。")
+            )
+        if len(shown) < len(line.evidence_ids):
+            blocks.append(
+                Note(
+                    f"注：共 {len(line.evidence_ids)}条，此处列出编号最小的 {len(shown)}条；"
+                    "完整编号见 bulletin.xlsx 的“扣分说明”工作表。"
                 )
             )
     return blocks

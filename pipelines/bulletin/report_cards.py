@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from pipelines.bulletin.card_figures import UnitCard, read_lost_point_orders, unit_cards
+from pipelines.bulletin.card_figures import UnitCard, evidence_order_ids, read_lost_point_orders, unit_cards
 from pipelines.bulletin.config import BulletinSettings, load_settings
 from pipelines.bulletin.docx_writer import render_docx
 from pipelines.bulletin.figures import build_bulletin
@@ -118,7 +118,8 @@ class CardFigures:
 def read_card_figures(con: duckdb.DuckDBPyConnection, month: str) -> CardFigures:
     """The month's figures (as bulletin.json) and a card per ranked unit."""
     bulletin = build_bulletin(con, month)
-    return CardFigures(bulletin, unit_cards(bulletin, read_lost_point_orders(con, month)))
+    orders = read_lost_point_orders(con, month, evidence_order_ids(bulletin))
+    return CardFigures(bulletin, unit_cards(bulletin, orders))
 
 
 def write_cards(figures: CardFigures, output_dir: Path, settings_path: Path) -> ReportCards:

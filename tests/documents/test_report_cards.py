@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.bulletin.config import load_settings
-from pipelines.bulletin.document import Caption, ChartRef, Paragraph, Table
+from pipelines.bulletin.document import Caption, ChartRef, Note, Paragraph, Table
 from pipelines.bulletin.report_card import compose_report_card
 from pipelines.bulletin.report_cards import CardFigures, read_card_figures, render_card, write_cards
 from tests.bulletin.marts_fixture import MONTH, SETTINGS_PATH
@@ -142,3 +142,15 @@ def test_written_folder_and_index(figures, tmp_path: Path):
     assert sorted(p.name for p in again.directory.iterdir()) == sorted(
         [f"{codes[0]}.html", f"{codes[0]}.docx", "index.html"]
     )
+
+
+def test_a_long_evidence_list_is_cut_with_a_note(card, figures, monkeypatch):
+    import pipelines.bulletin.card_figures as card_figures
+
+    monkeypatch.setattr(card_figures, "EVIDENCE_SHOWN", 1)
+    document = compose_report_card(card, figures.bulletin["year_to_date"], load_settings(SETTINGS_PATH))
+    orders = tables(document)[2]
+    assert [row[0] for row in orders.rows] == ["O-0201"]
+    notes = [n.text for n in document.of_kind(Note)]
+    assert "注：共 2条，此处列出编号最小的 1条；完整编号见 bulletin.xlsx 的“扣分说明”工作表。" in notes
+    assert "答复规范：抽检记录 2条，编号 I-0001。" in [p.text for p in document.of_kind(Paragraph)]

@@ -24,6 +24,8 @@ from pipelines.demo.generator import generate_month
 from tests.pipeline.independent import read_orders
 from tests.support.pipeline_run import HOTLINE, PipelineRun, pipeline_env
 
+pytestmark = pytest.mark.slow
+
 MONTHS = ("2021-01", "2021-02")
 SCALE = 0.02
 RATE_TARGETS = {"及时签收率": Decimal(100), "按时办结率": Decimal(95), "首次回应率": Decimal(100)}
