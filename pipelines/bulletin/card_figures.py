@@ -83,7 +83,7 @@ class UnitCard:
     #: the unit's entry of bulletin.json's year_to_date ranking (None when absent)
     year_entry: dict[str, Any] | None = None
     year_ranked_in_group: int = 0
-    #: the unit's appeals per item (bulletin.json `appeals.by_unit`), when the figures hold them
+    #: the unit's appeals per item (bulletin.json `appeals.units`: upheld, rejected, pending)
     appeals: tuple[dict[str, Any], ...] = ()
 
 
@@ -171,11 +171,10 @@ def _items(unit: dict[str, Any], explanations: dict[str, dict[str, Any]]) -> tup
 
 
 def _appeals(bulletin: dict[str, Any], unit_code: str) -> tuple[dict[str, Any], ...]:
-    """The unit's rows of bulletin.json's `appeals.by_unit` (bulletin.md "Added keys": upheld
-    appeals per unit and item; a `rejected` count is read when the row has one). Empty when the
-    month's figures hold no appeals (the appeals feature is not on this branch yet)."""
+    """The unit's appeals per item: bulletin.json's `appeals.units` rows of the unit (`item`,
+    `upheld`, `rejected`, `pending`), in the bulletin's item order; empty without appeals."""
     appeals = bulletin.get("appeals") or {}
-    return tuple(row for row in appeals.get("by_unit", []) if row.get("unit_code") == unit_code)
+    return tuple(row for row in appeals.get("units", []) if row.get("unit_code") == unit_code)
 
 
 def unit_cards(bulletin: dict[str, Any], lost_point_orders: dict[str, dict[str, Any]]) -> list[UnitCard]:

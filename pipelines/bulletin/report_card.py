@@ -186,14 +186,28 @@ def _section_recovery(card: UnitCard, number: str) -> list[Block]:
 
 
 def _section_appeals(card: UnitCard, number: str) -> list[Block]:
+    """The unit's appeals of the month per item: upheld (通过), rejected (不通过), pending (待审核)."""
     blocks: list[Block] = [Heading(f"{number}、申诉情况")]
     if not card.appeals:
-        return blocks + [Paragraph("本月无通过审核的申诉。")]
+        return blocks + [Paragraph("本月无申诉。")]
     rows = tuple(
-        (str(a.get("item", "")), format_count(a.get("upheld") or 0), format_count(a.get("rejected") or 0))
+        (
+            str(a["item"]),
+            format_count(a.get("upheld") or 0),
+            format_count(a.get("rejected") or 0),
+            format_count(a.get("pending") or 0),
+        )
         for a in card.appeals
     )
-    return blocks + [Table(("申诉项目", "通过", "不通过"), rows, numeric=(False, True, True))]
+    upheld = sum(a.get("upheld") or 0 for a in card.appeals)
+    rejected = sum(a.get("rejected") or 0 for a in card.appeals)
+    text = f"本月申诉通过 {upheld}件，未通过 {rejected}件。"
+    if upheld:
+        text += "通过申诉的工单已不计入相应指标，也不在失分工单明细中。"
+    return blocks + [
+        Paragraph(text),
+        Table(("申诉项目", "通过", "不通过", "待审核"), rows, numeric=(False, True, True, True)),
+    ]
 
 
 def _order_row(order: dict[str, Any], columns: tuple[tuple[str, str], ...]) -> tuple[str, ...]:

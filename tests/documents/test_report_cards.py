@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.bulletin.card_figures import unit_cards
 from pipelines.bulletin.config import load_settings
-from pipelines.bulletin.document import Caption, ChartRef, Note, Paragraph, Table
+from pipelines.bulletin.document import Caption, ChartRef, Heading, Note, Paragraph, Table
 from pipelines.bulletin.report_card import compose_report_card
 from pipelines.bulletin.report_cards import CardFigures, read_card_figures, render_card, write_cards
 from tests.bulletin.marts_fixture import MONTH, SETTINGS_PATH
@@ -154,3 +155,47 @@ def test_a_long_evidence_list_is_cut_with_a_note(card, figures, monkeypatch):
     notes = [n.text for n in document.of_kind(Note)]
     assert "注：共 2条，此处列出编号最小的 1条；完整编号见 bulletin.xlsx 的“扣分说明”工作表。" in notes
     assert "答复规范：抽检记录 2条，编号 I-0001。" in [p.text for p in document.of_kind(Paragraph)]
+
+
+def test_the_units_appeals(figures):
+    """bulletin.json `appeals.units` (issue 12): 市住建局 had 2 回访满意率 appeals upheld, 1 rejected."""
+    appeals = {
+        "upheld": 2,
+        "rejected": 1,
+        "pending": 0,
+        "by_unit": [{"unit_code": CODE, "unit_name": "市住建局", "item": "回访满意率", "upheld": 2}],
+        "units": [
+            {
+                "unit_code": CODE,
+                "unit_name": "市住建局",
+                "item": "回访满意率",
+                "upheld": 2,
+                "rejected": 1,
+                "pending": 0,
+            },
+            {
+                "unit_code": "LYG0305",
+                "unit_name": "市残联",
+                "item": "按时办结率",
+                "upheld": 0,
+                "rejected": 1,
+                "pending": 0,
+            },
+        ],
+    }
+    bulletin = {**figures.bulletin, "appeals": appeals}
+    card = next(c for c in unit_cards(bulletin, {}) if c.unit_code == CODE)
+    document = compose_report_card(
+        card, bulletin["year_to_date"], load_settings(SETTINGS_PATH), with_appeals=True
+    )
+    headings = [h.text for h in document.of_kind(Heading)]
+    assert headings == [
+        "一、考评得分",
+        "二、整改目标",
+        "三、申诉情况",
+        "四、失分工单明细",
+        "五、年度累计情况",
+    ]
+    (table,) = [t for t in tables(document) if t.header[0] == "申诉项目"]
+    assert table.rows == (("回访满意率", "2", "1", "0"),)
+    assert "本月申诉通过 2件，未通过 1件。" in " ".join(p.text for p in document.of_kind(Paragraph))
