@@ -26,7 +26,8 @@ def test_bulletin_asset_links_every_file_and_shows_the_figures(written, data, ma
     for name in ("bulletin.json", "bulletin.md", "bulletin.docx", "bulletin.xlsx", "bulletin.html"):
         assert Path(paths[name]) == written.directory / name and Path(paths[name]).is_file()
     charts = {k for k in paths if k.startswith("charts/")}
-    assert len(charts) == 4 and all(Path(paths[k]).is_file() for k in charts)
+    # four charts of the month, one year-to-date chart per ranked group
+    assert len(charts) == 4 + 3 and all(Path(paths[k]).is_file() for k in charts)
     intake = data["intake"]
     assert metadata["total_requests"] == intake["total"]
     assert metadata["dispatched"] == intake["dispatched"]
