@@ -12,7 +12,7 @@ PORT ?= 3000
 # Debian packages: a CJK font for the charts' Chinese labels, Chromium for tests/browser.
 SYSTEM_PACKAGES ?= fontconfig fonts-wqy-microhei chromium
 
-.PHONY: setup system-packages demo test lint dev bench bench-engines clean setup-spark java test-spark
+.PHONY: setup system-packages demo test test-fast lint dev bench bench-engines clean setup-spark java test-spark
 
 setup: system-packages $(BIN)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml ## system packages, venv, packages, dbt manifest, Dagster instance
 
@@ -81,14 +81,19 @@ test: setup ## lint and the whole test suite
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/pytest -q
 
+test-fast: setup ## lint and the tests not marked slow (no dbt build, no Dagster run): well under a minute
+	$(BIN)/ruff check pipelines tests
+	$(BIN)/pytest -q -m "not slow"
+
 lint: setup
 	$(BIN)/ruff check pipelines tests
 
 dev: setup ## the Dagster UI on http://127.0.0.1:$(PORT)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
-bench: setup ## speed and memory goals (not part of make test)
-	$(BIN)/pytest -q -s benchmarks
+# BENCH_SCALES=1,10 BENCH_CASES=scale make bench measures a part; measured cases are kept (BENCH_FORCE=1)
+bench: setup ## pipeline vs DuckDB-only reference at scale 1, 10, 140, history, backfill: docs/benchmarks.md
+	$(BIN)/python -m benchmarks.run
 
 bench-engines: setup-spark ## one month on DuckDB and on Spark: time and memory (BENCH_ENGINE_SCALES=1,10)
 	BENCH_ENGINES=1 $(BIN)/pytest -q -s benchmarks/test_bench_engines.py

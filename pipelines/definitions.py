@@ -9,6 +9,7 @@ from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.lake import lake
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.assets.report_cards import unit_report_cards
 from pipelines.assets.validation import validation_assets, validation_checks
 from pipelines.assets.whatif import whatif_job
 from pipelines.partitions import monthly_partitions
@@ -34,7 +35,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     engine_assets = [lake] if settings.engine == "spark" else []
     return dg.Definitions(
         assets=[
-            *raw_assets, *validation_assets, rulebook, working_calendar, *engine_assets, dbt_models, bulletin
+            *raw_assets,
+            *validation_assets,
+            rulebook,
+            working_calendar,
+            *engine_assets,
+            dbt_models,
+            bulletin,
+            unit_report_cards,
         ],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
         asset_checks=validation_checks,

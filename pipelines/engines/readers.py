@@ -48,11 +48,15 @@ class MartsReader(Protocol):
         ...
 
 
+#: read by the report cards besides the bulletin's relations (pipelines/bulletin/card_figures.py)
+REPORT_CARD_RELATIONS = ("marts.fct_lost_point_orders",)
+
+
 def bulletin_relations() -> tuple[str, ...]:
-    """Every `schema.table` the bulletin reads (its required relations and raw.quarantine)."""
+    """Every `schema.table` the bulletin and the report cards read (and raw.quarantine)."""
     from pipelines.bulletin.figures import QUARANTINE_TABLE, REQUIRED_COLUMNS
 
-    return (*REQUIRED_COLUMNS, QUARANTINE_TABLE)
+    return tuple(dict.fromkeys((*REQUIRED_COLUMNS, QUARANTINE_TABLE, *REPORT_CARD_RELATIONS)))
 
 
 @dataclass(frozen=True)
