@@ -226,8 +226,9 @@ def rule_report(
     suite = compiled_suite(spec.name)
     params = query_parameters(suite, month, parameters)
     flagged = f"({flags_sql(spec, suite)}) as flagged"
-    counts = ["count(*)", f"count_if({any_rule_sql(suite)})"]
-    counts += [f"count_if({reported_flag(i, rule)})" for i, rule in enumerate(suite.rules)]
+    # count_if over zero rows is NULL on DuckDB 2.0 (an absent optional input): coalesce to 0
+    counts = ["count(*)", f"coalesce(count_if({any_rule_sql(suite)}), 0)"]
+    counts += [f"coalesce(count_if({reported_flag(i, rule)}), 0)" for i, rule in enumerate(suite.rules)]
     row = con.execute(f"select {', '.join(counts)} from {flagged}", params).fetchone()
     rule_rows = [int(n) for n in row[2:]]
     samples: list[list[Any]] = [[] for _ in suite.rules]
