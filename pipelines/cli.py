@@ -53,18 +53,32 @@ def generate(month: str, out_dir: Path, scale: float, seed: int) -> None:
         click.echo(f"  {name}: {count} rows")
 
 
-def _run_one(settings: Settings, month: str) -> Path:
-    from pipelines.runner import run_month
+def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
+    from rich.console import Console
+
+    from pipelines.partitions import validate_month
+    from pipelines.run_console import captured_run, log_dir, new_log_path
+    from pipelines.run_report import failure_lines
 
     try:
-        outcome = run_month(settings, month)
+        validate_month(month)
     except ValueError as exc:
         _fail(str(exc))
+    console = Console(file=sys.stdout, highlight=False)
+    log_path = new_log_path(log_dir(settings.dagster_home), month)
+    console.print(f"{month}: loading the pipeline (log: {log_path})")
+    with captured_run(log_path, console) as progress:
+        from pipelines.runner import run_month
+
+        outcome = run_month(settings, month, listener=progress.on_event)
+    if not outcome.success:
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write("\n".join(outcome.tracebacks) + "\n")
+        for line in failure_lines(outcome, log_path, verbose):
+            click.secho(line, fg="red" if line.startswith("error:") else None, err=True)
+        sys.exit(1)
     for check in outcome.failed_checks:
         click.secho(f"warning: check failed: {check}", fg="yellow", err=True)
-    if not outcome.success:
-        lines = "\n".join(f"  - {failure}" for failure in outcome.failures)
-        _fail(f"the run for {month} failed (run {outcome.run_id}):\n{lines}")
     folder = settings.output_dir / month
     click.secho(f"{month}: done (run {outcome.run_id}); bulletin in {folder}", fg="green")
     return folder
@@ -75,9 +89,36 @@ def _run_one(settings: Settings, month: str) -> Path:
 @click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
 @click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
-def run(month: str, landing: Path | None, warehouse: Path | None, output: Path | None) -> None:
-    """Materialize every asset of one month through Dagster (recorded in DAGSTER_HOME)."""
-    _run_one(_settings(landing, warehouse, output), month)
+@click.option("--verbose", is_flag=True, help="Also print failed steps' tracebacks (always in the log).")
+def run(month: str, landing: Path | None, warehouse: Path | None, output: Path | None, verbose: bool) -> None:
+    """Materialize every asset of one month through Dagster (recorded in DAGSTER_HOME).
+
+    The terminal shows one line per stage; Dagster's and dbt's output goes to the run's log file
+    (HOTLINE_LOG_DIR, default data/logs).
+    """
+    _run_one(_settings(landing, warehouse, output), month, verbose)
+
+
+@main.command()
+@click.option("--month", required=True, help="The month to check, YYYY-MM.")
+@click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
+def check(month: str, landing: Path | None) -> None:
+    """Read every file of a month and report what the run would reject, without touching the warehouse.
+
+    Exit 0 only when the month would publish.
+    """
+    from pipelines.partitions import validate_month
+    from pipelines.preflight import check_month, report_lines
+
+    settings = _settings(landing, None, None)
+    try:
+        validate_month(month)
+    except ValueError as exc:
+        _fail(str(exc))
+    outcome = check_month(settings.landing_dir, month, settings.phone_salt)
+    for line in report_lines(outcome):
+        click.secho(line, fg="red" if line.startswith("error:") else None)
+    sys.exit(0 if outcome.publishes else 1)
 
 
 @main.command()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,10 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     materialized: list[str] = field(default_factory=list)
+    #: the full error of each failed step (Dagster's, with the traceback): for the log and --verbose
+    tracebacks: list[str] = field(default_factory=list)
+    #: failed checks whose severity is ERROR (blocking): the reason a run stopped
+    blocking_checks: list[str] = field(default_factory=list)
 
 
 def export_settings(settings: Settings) -> None:
@@ -53,7 +59,13 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
     return instance
 
 
-def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOutcome:
+def run_month(
+    settings: Settings,
+    month: str,
+    log_level: str = "INFO",
+    listener: Callable[[dg.EventLogEntry], None] | None = None,
+) -> RunOutcome:
+    """Execute the monthly job for `month` in-process; `listener` receives every event as it happens."""
     validate_month(month)
     export_settings(settings)
     ensure_dagster_home(settings.dagster_home)
@@ -62,8 +74,12 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
     from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
 
     job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+    run_id = str(uuid.uuid4())
     with open_instance(settings.dagster_home) as instance:
+        if listener is not None:
+            instance.add_event_listener(run_id, listener)
         result = job.execute_in_process(
+            run_id=run_id,
             partition_key=month,
             instance=instance,
             raise_on_error=False,
@@ -74,6 +90,8 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data is not None:
             outcome.failures.append(f"{event.step_key}: {_innermost_message(event.step_failure_data.error)}")
+            if event.step_failure_data.error is not None:
+                outcome.tracebacks.append(f"{event.step_key}:\n{event.step_failure_data.error.to_string()}")
         elif event.is_step_materialization:
             outcome.materialized.append(event.asset_key.to_user_string())
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -83,6 +101,8 @@ def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOut
                 outcome.failed_checks.append(
                     f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}{reason}"
                 )
+                if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                    outcome.blocking_checks.append(outcome.failed_checks[-1])
     if not result.success and not outcome.failures:
         outcome.failures.append("the run failed before any step ran (see the log above)")
     return outcome

@@ -23,14 +23,15 @@ from pipelines.ingest.csv_quotes import QuoteMode, count_lines, parse_options, q
 from pipelines.ingest.encoding import GB18030, REEXPORT, UTF8, UTF8_BOM, detect_csv_encoding
 from pipelines.ingest.errors import InputFileError
 from pipelines.ingest.header_search import HEADER_SEARCH_ROWS, find_header
-from pipelines.ingest.headers import map_header
-from pipelines.ingest.mixed_encoding import check_single_encoding, first_undecodable_line
+from pipelines.ingest.mixed_encoding import (
+    check_single_encoding,
+    explain_mixed_encodings,
+    first_undecodable_line,
+)
 from pipelines.ingest.stream import InputStream
 
 #: bytes pyarrow parses at a time; its read-ahead keeps a few dozen blocks, so this bounds memory
 BLOCK_BYTES = 4 << 20
-#: enough to hold the header row when only the header is read
-HEADER_BLOCK_BYTES = 1 << 20
 #: bytes decoded to look for the header below title lines
 HEAD_BYTES = 256 << 10
 
@@ -96,22 +97,6 @@ def _head_records(path: Path, encoding: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _read_header(path: Path, encoding: str, skip_rows: int, quoted: bool) -> list[str]:
-    try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                encoding=_arrow_encoding(encoding), block_size=HEADER_BLOCK_BYTES, skip_rows=skip_rows
-            ),
-            parse_options=parse_options(quoted),
-        )
-    except (pa.ArrowException, UnicodeDecodeError) as exc:
-        raise _parse_error(path, exc, 0, encoding) from exc
-    names = list(reader.schema.names)
-    reader.close()
-    return names
-
-
 def _batches(
     path: Path,
     spec: InputSpec,
@@ -152,17 +137,20 @@ def open_csv_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream:
     """Check the header of a CSV file and return its batches as an InputStream."""
     if path.stat().st_size == 0:
         raise InputFileError(path, "the file is empty (0 bytes, no header row)", EMPTY_FIX)
-    encoding = detect_csv_encoding(path)
+    try:
+        encoding = detect_csv_encoding(path)
+    except InputFileError as exc:
+        raise explain_mixed_encodings(path) or exc from None
     check_single_encoding(path, encoding)
     found = find_header(path, spec, _head_records(path, encoding), where="line")
     skip_rows = found.row_number - 1
     arrow_encoding = _arrow_encoding(encoding)
     text_encoding = UTF8_BOM if encoding.startswith("utf-8") else encoding
-    names = _read_header(path, encoding, skip_rows, quoted=True)
-    mode = quote_mode(path, arrow_encoding, text_encoding, found.row_number, len(names))
-    if not mode.quoted:
-        names = _read_header(path, encoding, skip_rows, quoted=False)
-    header = map_header(path, spec, names)
+    header = found.header
+    # the header was parsed by the csv module: pyarrow skips it and names the columns by position,
+    # so header cells that are empty, doubled or quoted never confuse it
+    names = [f"c{i}" for i in range(header.width)]
+    mode = quote_mode(path, arrow_encoding, text_encoding, found.row_number, header.width)
     wanted = {name: names[position] for name, position in header.positions.items()}
     convert = pacsv.ConvertOptions(
         column_types={raw: pa.string() for raw in wanted.values()},
@@ -175,7 +163,7 @@ def open_csv_input(path: Path, spec: InputSpec, batch_rows: int) -> InputStream:
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                encoding=arrow_encoding, block_size=BLOCK_BYTES, skip_rows=skip_rows
+                encoding=arrow_encoding, block_size=BLOCK_BYTES, skip_rows=skip_rows + 1, column_names=names
             ),
             parse_options=parse_options(mode.quoted),
             convert_options=convert,

@@ -30,6 +30,8 @@ class HeaderMap:
     ignored: tuple[str, ...]
     #: optional contract columns the header lacks (loaded as all-null)
     absent: tuple[str, ...]
+    #: number of cells in the header row (empty ones included)
+    width: int = 0
 
 
 def clean_header(value: object) -> str:
@@ -104,4 +106,4 @@ def map_header(path: Path, spec: InputSpec, header: Sequence[object]) -> HeaderM
             else "export the columns, with the English or the Chinese headers",
         )
     absent = tuple(c.name for c in spec.columns if c.name not in positions)
-    return HeaderMap(positions, file_names, tuple(ignored), absent)
+    return HeaderMap(positions, file_names, tuple(ignored), absent, width=len(header))

@@ -112,3 +112,28 @@ def first_undecodable_line(path: Path, encoding: str) -> InputFileError | None:
                 REEXPORT,
             )
     return None
+
+
+def _first_failing_line(path: Path, codec: str) -> int | None:
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if not _decodes(line, codec):
+                return number
+    return None
+
+
+def explain_mixed_encodings(path: Path) -> InputFileError | None:
+    """For a file that is neither UTF-8 nor GB18030 throughout: the encoding-change error when its
+    first lines are one and a later line the other; None when it is neither."""
+    utf8_fails = _first_failing_line(path, UTF8)
+    gb_fails = _first_failing_line(path, GB18030)
+    if utf8_fails is None or gb_fails is None:
+        return None
+    first, then, line = (UTF8, GB18030, utf8_fails) if utf8_fails > gb_fails else (GB18030, UTF8, gb_fails)
+    with open(path, "rb") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number == line:
+                return encoding_change(path, line, first, then) if _decodes(text, then) else None
+    return None
