@@ -64,7 +64,7 @@ def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
         validate_month(month)
     except ValueError as exc:
         _fail(str(exc))
-    console = Console(file=sys.stdout, highlight=False)
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     log_path = new_log_path(log_dir(settings.dagster_home), month)
     console.print(f"{month}: loading the pipeline (log: {log_path})")
     with captured_run(log_path, console) as progress:

@@ -67,7 +67,8 @@ def text_files() -> None:
     )
     write(
         "units__utf8_then_gbk.csv",
-        f"{UNITS_HEADER}\nU01,城管局,县区\nU02,水务局,县区\n".encode() + "U03,交通运输局,县区\n".encode("gbk"),
+        f"{UNITS_HEADER}\nU01,城管局,县区\nU02,水务局,县区\n".encode()
+        + "U03,交通运输局,县区\n".encode("gbk"),
     )
     write("units__tab_suffix_ids.csv", f"{UNITS_HEADER}\nU01\t,城管局,县区\n\tU02,水务局\t,县区\n")
     write("units__trailing_empty_columns.csv", f"{UNITS_HEADER},,\nU01,城管局,县区,,\nU02,水务局,县区,,\n")
