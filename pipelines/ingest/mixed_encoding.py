@@ -9,6 +9,7 @@ parser, and `first_undecodable_line` then names the line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,9 +56,22 @@ def _line_chunks(path: Path) -> Iterator[tuple[int, bytes]]:
             rest = data[cut:]
 
 
+#: a Chinese character: UTF-8 writes each as 3 bytes, so short GB18030 text that happens to be valid
+#: UTF-8 (2-byte sequences such as D6 B0) decodes to no CJK character and is not taken for UTF-8
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def _is_utf8_chinese(line: bytes) -> bool:
+    try:
+        text = line.decode(UTF8)
+    except UnicodeDecodeError:
+        return False
+    return bool(_CJK.search(text))
+
+
 def _first_utf8_line(first: int, chunk: bytes) -> int | None:
     for offset, line in enumerate(chunk.split(b"\n")):
-        if not line.isascii() and _decodes(line, UTF8):
+        if not line.isascii() and _is_utf8_chinese(line):
             return first + offset
     return None
 
@@ -70,7 +84,7 @@ def check_single_encoding(path: Path, encoding: str) -> None:
     last: tuple[int, bytes] | None = None
     for first, chunk in _line_chunks(path):
         last = (first, chunk)
-        if not chunk.isascii() and _decodes(chunk, UTF8):
+        if not chunk.isascii() and _is_utf8_chinese(chunk):
             # the change is in this chunk or at the end of the previous one
             for start, part in ([previous] if previous else []) + [(first, chunk)]:
                 found = _first_utf8_line(start, part)

@@ -99,7 +99,8 @@ def test_every_unit_gets_full_points_on_the_items_a_missing_input_feeds(month_ru
             assert len(values) == 1 and float(values[0][0]) == points, (mart, column, values)
             assert values[0][1] >= 4  # every unit (or county) has the value, not an empty table
         totals = con.execute(
-            "select distinct total, county_platform from marts.fct_county_data_quality where month = ?", [MONTH]
+            "select distinct total, county_platform from marts.fct_county_data_quality where month = ?",
+            [MONTH],
         ).fetchall()
     finally:
         con.close()
