@@ -41,7 +41,7 @@ def _open_workbook(path: Path, spec: InputSpec, batch_rows: int) -> InputStream:
     kind = "text (probably tab- or comma-separated)" if _is_text(head) else "neither Excel nor an HTML table"
     raise InputFileError(
         path,
-        f"the file is named {path.suffix} but its content is {kind}",
+        f"the file is not a readable {path.suffix[1:].lower()} workbook: its content is {kind}",
         "open it in Excel and save it as .xlsx, or export the table as CSV and name it .csv",
     )
 

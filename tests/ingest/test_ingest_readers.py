@@ -347,7 +347,7 @@ def test_corrupt_and_truncated_xlsx(tmp_path: Path, write_xlsx) -> None:
     not_zip.write_text("unit_code,unit_name\n")
     error = expect_error(not_zip, UNITS)
     assert error.problem == (
-        "the file is named .xlsx but its content is text (probably tab- or comma-separated)"
+        "the file is not a readable xlsx workbook: its content is text (probably tab- or comma-separated)"
     )
     assert "save it as .xlsx" in error.fix
 
