@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -67,10 +68,18 @@ def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
     console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     log_path = new_log_path(log_dir(settings.dagster_home), month)
     console.print(f"{month}: loading the pipeline (log: {log_path})")
-    with captured_run(log_path, console) as progress:
-        from pipelines.runner import run_month
+    terminal = sys.stderr  # notes reach the person, not the log only
 
-        outcome = run_month(settings, month, listener=progress.on_event)
+    def say(message: str) -> None:
+        print(f"note: {message}", file=terminal, flush=True)
+
+    try:
+        with captured_run(log_path, console) as progress:
+            from pipelines.runner import run_month
+
+            outcome = run_month(settings, month, say=say, listener=progress.on_event)
+    except ValueError as exc:  # a check before the run (output, disk, warehouse held…): nothing written
+        _fail(str(exc))
     if not outcome.success:
         with open(log_path, "a", encoding="utf-8") as log:
             log.write("\n".join(outcome.tracebacks) + "\n")
@@ -107,8 +116,8 @@ def check(month: str, landing: Path | None) -> None:
 
     Exit 0 only when the month would publish.
     """
+    from pipelines.month_check import check_month, report_lines
     from pipelines.partitions import validate_month
-    from pipelines.preflight import check_month, report_lines
 
     settings = _settings(landing, None, None)
     try:
@@ -128,6 +137,7 @@ def demo(scale: float) -> None:
     from pipelines.demo.generator import generate_month
 
     settings = Settings.from_env()
+    os.environ.setdefault("HOTLINE_DEMO", "1")  # made-up phone numbers: the documented salt may be used
     for month in DEMO_MONTHS:
         click.echo(f"generating demo month {month} into {settings.landing_dir}")
         generate_month(month, settings.landing_dir, scale=scale)

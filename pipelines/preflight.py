@@ -1,147 +1,144 @@
-"""`hotline check`: read every file of a month and say what the run would reject, without the warehouse.
+"""Checks before a month's run touches the warehouse: output and instance writable, enough disk.
 
-Each input is found and loaded exactly as the run loads it (same loaders, same typed SQL), into a
-scratch DuckDB file in a temporary folder; then the expectation suites' rules are evaluated over
-every row (`validation.quarantine`), the month's publication gate is applied, and the outcome is
-reported: files that cannot be read (file, problem, fix), rules broken with counts and example
-rows, and whether the month would publish. Nothing is written to the warehouse, the Dagster
-instance or the output folder.
+A run that cannot write its bulletin (a read-only or missing mount, a file where the folder should
+be) or that would fill the disk must stop before it reloads the month's raw tables, with the path
+and the fix (README "Operations"). A warehouse in a folder that does not exist is only created after
+saying so: a mistyped `--warehouse` otherwise starts an empty warehouse without a word.
 """
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import dataclass, field
+import errno
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from pipelines.settings import Settings
 
-from pipelines.contract import INPUTS, ORDERS, UNITS, InputSpec
-from pipelines.ingest.errors import InputFileError
-from pipelines.ingest.load import LoadSummary, load_month_input
-from pipelines.ingest.locate import find_input_file
-from pipelines.partitions import validate_month
-from pipelines.validation.hints import rule_lines
-from pipelines.validation.policy import PublicationDecision, max_quarantine_share, memory_limited
-from pipelines.validation.quarantine import RuleReport, month_parameters, rule_report
-
-#: inputs without which the month cannot be computed (as the contract checks decide)
-ESSENTIAL_INPUTS = (UNITS.name, ORDERS.name)
+MB = 1024 * 1024
+#: least free space (MB) for the bulletin's files of one month (documents, charts, data docs)
+OUTPUT_NEED_MB = 50
+#: least free space (MB) for the run's records in DAGSTER_HOME (event log, dbt artifacts)
+INSTANCE_NEED_MB = 50
+#: least free space (MB) for the warehouse, and its growth per MB of the month's landing files
+WAREHOUSE_NEED_MB = 100
+WAREHOUSE_GROWTH_PER_LANDING_MB = 2.0
 
 
-@dataclass
-class InputOutcome:
-    """What the run would do with one input."""
-
-    spec: InputSpec
-    path: Path | None = None
-    summary: LoadSummary | None = None
-    error: InputFileError | None = None
-    report: RuleReport | None = None
-
-    @property
-    def rows_read(self) -> int:
-        return self.summary.rows_read if self.summary else 0
-
-    @property
-    def rows_quarantined(self) -> int:
-        return self.report.rows_quarantined if self.report else 0
+class PreflightError(ValueError):
+    """The run cannot start; the message names the path, the problem and the fix."""
 
 
-@dataclass
-class MonthCheck:
-    """The preflight of one month: per input, then the month's verdict."""
-
-    month: str
-    inputs: list[InputOutcome] = field(default_factory=list)
-    decision: PublicationDecision | None = None
-
-    @property
-    def file_errors(self) -> list[InputFileError]:
-        return [o.error for o in self.inputs if o.error is not None]
-
-    @property
-    def blocking(self) -> list[str]:
-        """Why the month would not publish (empty when it would)."""
-        reasons = [str(e) for e in self.file_errors]
-        for outcome in self.inputs:
-            report = outcome.report
-            if outcome.spec.name in ESSENTIAL_INPUTS and report is not None and report.rows_accepted == 0:
-                reasons.append(
-                    f"no accepted row of {outcome.spec.name} ({report.rows_read} read, "
-                    f"{report.rows_quarantined} quarantined): the month cannot be computed"
-                )
-        if self.decision is not None and not self.decision.may_publish:
-            reasons.append(self.decision.message)
-        return reasons
-
-    @property
-    def publishes(self) -> bool:
-        return not self.blocking
+@dataclass(frozen=True)
+class SpaceNeed:
+    what: str
+    path: Path
+    bytes: int
 
 
-def check_month(landing: Path, month: str, phone_salt: str, max_share: float | None = None) -> MonthCheck:
-    """Load and validate every input of `month` from `landing` in a scratch database."""
-    validate_month(month)
-    result = MonthCheck(month=month)
-    with tempfile.TemporaryDirectory(prefix="hotline-check-") as scratch:
-        con = duckdb.connect(str(Path(scratch) / "check.duckdb"))
-        try:
-            for spec in INPUTS:
-                outcome = InputOutcome(spec=spec)
-                result.inputs.append(outcome)
-                try:
-                    outcome.path = find_input_file(landing, month, spec)
-                    outcome.summary = load_month_input(con, spec, outcome.path, month, phone_salt)
-                except InputFileError as exc:
-                    outcome.error = exc
-            with memory_limited(con):
-                parameters = month_parameters(con, month)
-                for outcome in result.inputs:
-                    if outcome.error is None:
-                        outcome.report = rule_report(con, outcome.spec, month, parameters)
-        finally:
-            con.close()
-    orders = next(o for o in result.inputs if o.spec is ORDERS)
-    if orders.error is None:
-        share = max_quarantine_share() if max_share is None else max_share
-        result.decision = PublicationDecision(month, orders.rows_read, orders.rows_quarantined, share)
-    return result
+def _existing_ancestor(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
-def report_lines(check: MonthCheck) -> list[str]:
-    """The preflight as lines for a terminal: problems first, then one line per input, then the verdict."""
-    lines: list[str] = []
-    for error in check.file_errors:
-        lines.append(f"error: {error}")
-    for outcome in check.inputs:
-        if outcome.report is not None and outcome.report.broken:
-            lines.extend(rule_lines(outcome.spec, outcome.report))
-    lines.append("")
-    for outcome in check.inputs:
-        name = outcome.spec.name
-        if outcome.error is not None:
-            lines.append(f"  {name:<20} cannot be read")
-        elif outcome.path is None:
-            lines.append(f"  {name:<20} no file (optional: an empty table, full points on its items)")
-        else:
-            summary = outcome.summary
-            assert summary is not None
-            extra = []
-            if summary.skipped_rows:
-                extra.append(f"header in row {summary.header_row}")
-            extra.extend(summary.notes)
-            more = f" [{'; '.join(extra)}]" if extra else ""
-            accepted = outcome.rows_read - outcome.rows_quarantined
-            lines.append(
-                f"  {name:<20} {outcome.path.name}: {outcome.rows_read} rows read, {accepted} accepted, "
-                f"{outcome.rows_quarantined} quarantined{more}"
+def check_writable_folder(folder: Path, what: str, fix: str) -> None:
+    """Create `folder` if needed and write/remove a probe file in it; PreflightError otherwise."""
+    probe = folder / ".hotline-write-test"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with probe.open("wb") as handle:
+            handle.write(b"hotline")
+            handle.flush()
+            os.fsync(handle.fileno())
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        if isinstance(error, FileExistsError | NotADirectoryError):
+            reason = f"{reason} (a file stands where a folder is needed)"
+        elif error.errno == errno.ENOSPC:
+            reason = "the disk is full"
+        raise PreflightError(
+            f"cannot write {what} to {folder}: {reason}. Nothing was loaded. Fix: {fix}"
+        ) from None
+
+
+def landing_bytes(settings: Settings, month: str) -> int:
+    """Size of the month's landing folder (0 when it does not exist)."""
+    folder = settings.landing_dir / month
+    if not folder.is_dir():
+        return 0
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def space_needs(settings: Settings, month: str) -> list[SpaceNeed]:
+    """What the run writes where, at least (see the constants above)."""
+    landing_mb = landing_bytes(settings, month) / MB
+    warehouse_mb = max(WAREHOUSE_NEED_MB, WAREHOUSE_GROWTH_PER_LANDING_MB * landing_mb)
+    return [
+        SpaceNeed("the warehouse", settings.warehouse_path.parent, int(warehouse_mb * MB)),
+        SpaceNeed("the bulletin", settings.output_dir, OUTPUT_NEED_MB * MB),
+        SpaceNeed("the Dagster instance (DAGSTER_HOME)", settings.dagster_home, INSTANCE_NEED_MB * MB),
+    ]
+
+
+def check_free_space(needs: list[SpaceNeed]) -> None:
+    """PreflightError when a disk has less free space than the needs that land on it, summed."""
+    by_disk: dict[int, list[SpaceNeed]] = {}
+    anchors: dict[int, Path] = {}
+    for need in needs:
+        anchor = _existing_ancestor(need.path)
+        device = anchor.stat().st_dev
+        by_disk.setdefault(device, []).append(need)
+        anchors.setdefault(device, anchor)
+    for device, on_disk in by_disk.items():
+        free = shutil.disk_usage(anchors[device]).free
+        wanted = sum(need.bytes for need in on_disk)
+        if free < wanted:
+            parts = ", ".join(
+                f"{need.what} in {need.path} about {need.bytes / MB:.0f} MB" for need in on_disk
             )
-    lines.append("")
-    if check.publishes:
-        verdict = check.decision.message if check.decision else f"{check.month}: the bulletin publishes"
-        lines.append(f"ok: {verdict}")
-    else:
-        lines.append(f"{check.month} would not publish:")
-        lines.extend(f"  - {reason}" for reason in check.blocking)
-    return lines
+            raise PreflightError(
+                f"not enough free disk space for the run: {free / MB:.1f} MB free on the disk of "
+                f"{anchors[device]}, the run needs about {wanted / MB:.0f} MB ({parts}). Nothing was "
+                f"loaded. Fix: free space on that disk (old dbt artifacts: DAGSTER_HOME/dbt_artifacts; "
+                f"old outputs), or point HOTLINE_WAREHOUSE / HOTLINE_OUTPUT / DAGSTER_HOME at a disk "
+                f"with room."
+            )
+
+
+def prepare_warehouse_folder(warehouse: Path, say: Callable[[str], None]) -> None:
+    """Say, then create, a warehouse folder that does not exist; say when the file is new."""
+    if not warehouse.parent.exists():
+        say(
+            f"the warehouse folder {warehouse.parent} does not exist: creating it, with a new empty "
+            f"warehouse {warehouse.name} (if you meant an existing warehouse, stop now and check "
+            f"--warehouse / HOTLINE_WAREHOUSE)"
+        )
+    elif not warehouse.exists():
+        say(f"no warehouse at {warehouse} yet: this run creates a new one")
+    check_writable_folder(
+        warehouse.parent,
+        "the warehouse",
+        "make that folder writable for this user, or point --warehouse / HOTLINE_WAREHOUSE elsewhere.",
+    )
+
+
+def check_before_run(settings: Settings, month: str, say: Callable[[str], None]) -> None:
+    """Every check of this module, in order; the warehouse folder is created last, after saying so."""
+    check_writable_folder(
+        settings.output_dir / month,
+        f"the bulletin of {month}",
+        "make that folder writable for this user (or mount it read-write), or choose another one "
+        "with --output / HOTLINE_OUTPUT.",
+    )
+    check_writable_folder(
+        settings.dagster_home,
+        "the run's records (DAGSTER_HOME)",
+        "make that folder writable for this user, or set DAGSTER_HOME to a writable folder.",
+    )
+    check_free_space(space_needs(settings, month))
+    prepare_warehouse_folder(settings.warehouse_path, say)

@@ -12,7 +12,7 @@ import yaml
 
 from pipelines.contract import INPUTS_BY_NAME
 from pipelines.ingest import InputFileError, find_input_file, load_month_input
-from pipelines.preflight import check_month, report_lines
+from pipelines.month_check import check_month, report_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
