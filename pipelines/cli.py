@@ -131,6 +131,34 @@ def check(month: str, landing: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--rulebook", "draft", type=click.Path(path_type=Path), required=True, help="The draft rulebook YAML."
+)
+@click.option("--month", "months", multiple=True, required=True, help="A loaded month, YYYY-MM (repeatable).")
+@click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
+@click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
+def whatif(draft: Path, months: tuple[str, ...], warehouse: Path | None, output: Path | None) -> None:
+    """Trial scoring (试算): score loaded months with a draft rulebook, never touching the bulletin."""
+    from pipelines.whatif import WhatifError, run_whatif
+
+    settings = _settings(None, warehouse, output)
+    try:
+        results = run_whatif(
+            settings.warehouse_path, settings.output_dir, draft, list(months), log=click.echo
+        )
+    except (WhatifError, ValueError) as exc:
+        _fail(str(exc))
+    for result in results:
+        click.secho(
+            f"{result.month}: {len(result.moves)} of {len(result.units)} ranked units change rank "
+            f"with {result.draft_name}",
+            fg="green",
+        )
+        for path in result.files.values():
+            click.echo(f"  {path}")
+
+
+@main.command()
 @click.option("--scale", type=float, default=1.0, show_default=True)
 def demo(scale: float) -> None:
     """Generate 2021-01 and 2021-02 into the landing folder, run both, print where the bulletin is."""

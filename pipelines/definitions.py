@@ -9,6 +9,7 @@ from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
 from pipelines.assets.validation import validation_assets, validation_checks
+from pipelines.assets.whatif import whatif_job
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import build_resources
 from pipelines.sensors import build_automation
@@ -32,7 +33,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[*raw_assets, *validation_assets, rulebook, working_calendar, dbt_models, bulletin],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
         asset_checks=validation_checks,
-        jobs=[monthly_bulletin_job],
+        jobs=[monthly_bulletin_job, whatif_job],
         sensors=automation.sensors,
         schedules=automation.schedules,
         resources=build_resources(settings),

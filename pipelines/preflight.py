@@ -129,6 +129,13 @@ def prepare_warehouse_folder(warehouse: Path, say: Callable[[str], None]) -> Non
 
 def check_before_run(settings: Settings, month: str, say: Callable[[str], None]) -> None:
     """Every check of this module, in order; the warehouse folder is created last, after saying so."""
+    check_run_can_write(settings, month)
+    prepare_warehouse_folder(settings.warehouse_path, say)
+
+
+def check_run_can_write(settings: Settings, month: str) -> None:
+    """Output and instance writable, enough free disk (also at the start of a daemon-launched run,
+    pipelines/resources.py)."""
     check_writable_folder(
         settings.output_dir / month,
         f"the bulletin of {month}",
@@ -141,4 +148,3 @@ def check_before_run(settings: Settings, month: str, say: Callable[[str], None])
         "make that folder writable for this user, or set DAGSTER_HOME to a writable folder.",
     )
     check_free_space(space_needs(settings, month))
-    prepare_warehouse_folder(settings.warehouse_path, say)

@@ -49,11 +49,21 @@ class HotlineFiles(dg.ConfigurableResource):
     bulletin_config_path: str
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.dagster_run
         # the run's process, so that run monitoring can tell when it died (pipelines/run_liveness.py)
-        if context.instance is not None and context.dagster_run is not None:
+        if context.instance is not None and run is not None:
             from pipelines.run_liveness import tag_run_with_process
 
-            tag_run_with_process(context.instance, context.dagster_run)
+            tag_run_with_process(context.instance, run)
+        # a run the daemon launched: output writable and disk room before any step touches the
+        # warehouse (`hotline run` checked this before creating its run; pipelines/preflight.py)
+        month = run.tags.get("dagster/partition") if run is not None else None
+        if month and run.tags.get("hotline/trigger") != "cli":
+            from dataclasses import replace
+
+            from pipelines.preflight import check_run_can_write
+
+            check_run_can_write(replace(Settings.from_env(), output_dir=self.output), month)
 
     @property
     def landing(self) -> Path:

@@ -17,6 +17,7 @@ class AlertKind:
     SATISFACTION_CHANGE = "satisfaction_change"
     UPTIME_BELOW_TARGET = "uptime_below_target"
     QUARANTINE_SHARE = "quarantine_share"
+    FIGURES_CORRECTED = "figures_corrected"
 
     ALL = (
         CHECK_FAILED,
@@ -25,6 +26,7 @@ class AlertKind:
         SATISFACTION_CHANGE,
         UPTIME_BELOW_TARGET,
         QUARANTINE_SHARE,
+        FIGURES_CORRECTED,
     )
 
 
@@ -36,6 +38,7 @@ KIND_TITLES: dict[str, str] = {
     AlertKind.SATISFACTION_CHANGE: "平台回访满意率异动",
     AlertKind.UPTIME_BELOW_TARGET: "县区接口稳定性低于目标",
     AlertKind.QUARANTINE_SHARE: "隔离行占比超限",
+    AlertKind.FIGURES_CORRECTED: "已发布月份数据更正",
 }
 
 

@@ -300,6 +300,18 @@ def ranked_groups(bulletin: dict[str, Any]) -> list[str]:
     return list(bulletin["rankings"])
 
 
+def appeals_sentence(bulletin: dict[str, Any]) -> str | None:
+    """`本月受理申诉N件，通过M件。` after the rankings (None when the month has no appeal).
+
+    N = upheld + rejected + pending appeals (bulletin.json `appeals`), M = upheld (docs/decisions.md).
+    """
+    appeals = bulletin.get("appeals") or {}
+    received = sum(int(appeals.get(key, 0)) for key in ("upheld", "rejected", "pending"))
+    if not received:
+        return None
+    return f"本月受理申诉{received}件，通过{int(appeals.get('upheld', 0))}件。"
+
+
 def _section_scores(
     bulletin: dict[str, Any], settings: BulletinSettings, rules: BulletinRules
 ) -> list[Block]:
@@ -307,6 +319,9 @@ def _section_scores(
     for index, group in enumerate(ranked_groups(bulletin), start=1):
         phrase = _summary_group if settings.group(group).style == "summary" else _scores_group
         blocks += phrase(index, group, bulletin, settings, rules)
+    appeals = appeals_sentence(bulletin)
+    if appeals:
+        blocks.append(Paragraph(appeals))
     return blocks
 
 

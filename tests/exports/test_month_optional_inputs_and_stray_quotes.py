@@ -84,6 +84,7 @@ FULL_POINTS = {
         ("fct_county_data_quality", "deduction_item", 7),
         ("fct_county_data_quality", "integration", 0),
     ],
+    "appeals": [],  # no appeal: every deduction stands (the items above are already full)
 }
 
 

@@ -112,3 +112,29 @@ def test_a_killed_hotline_run_is_marked_failed_and_the_queued_run_is_launched(tm
     with dg.DagsterInstance.from_config(str(home)) as instance:
         messages = [event.message or "" for event in instance.all_logs(killed.run_id)]
     assert any(f"PID {run.pid}" in message and "no longer exists" in message for message in messages)
+
+
+def test_hotline_run_marks_runs_of_dead_processes_failed_at_start(tmp_path: Path):
+    """The path without a daemon: `hotline run` calls this before its own run."""
+    from pipelines.run_liveness import fail_runs_of_dead_processes
+
+    sleeper = subprocess.Popen(["sleep", "60"])
+    home = ensure_dagster_home(tmp_path / "dagster_home")
+    def started(tags: dict[str, str]) -> dg.DagsterRun:
+        return dg.DagsterRun(job_name="monthly_bulletin", status=dg.DagsterRunStatus.STARTED, tags=tags)
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        dead = instance.add_run(started(process_tags(sleeper.pid)))
+        alive = instance.add_run(started(process_tags()))
+        untold = instance.add_run(started({}))
+        assert fail_runs_of_dead_processes(instance) == []  # the sleeper still lives
+        sleeper.kill()
+        sleeper.wait()
+        assert fail_runs_of_dead_processes(instance) == [dead.run_id]
+        ids = (dead.run_id, alive.run_id, untold.run_id)
+        statuses = {run_id: instance.get_run_by_id(run_id).status for run_id in ids}
+    assert statuses == {
+        dead.run_id: dg.DagsterRunStatus.FAILURE,
+        alive.run_id: dg.DagsterRunStatus.STARTED,
+        untold.run_id: dg.DagsterRunStatus.STARTED,
+    }

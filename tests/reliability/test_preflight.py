@@ -97,3 +97,35 @@ def test_a_warehouse_folder_that_does_not_exist_is_created_after_saying_so(tmp_p
         )
     ]
     assert warehouse.parent.is_dir() and not warehouse.exists()
+
+
+def test_a_run_not_started_by_hotline_run_checks_the_output_before_its_first_step(tmp_path: Path):
+    """A run the daemon launches (schedule, sensor, backfill) has no `hotline run` before it: the
+    files resource checks the output when the run starts."""
+    import dagster as dg
+
+    from pipelines.assets.raw import raw_assets
+    from pipelines.resources import build_resources
+
+    settings = replace(
+        Settings.from_env(),
+        landing_dir=tmp_path / "landing",
+        warehouse_path=tmp_path / "warehouse.duckdb",
+        dagster_home=tmp_path / "home",
+        phone_salt="a-secret",
+    )
+    with tmpfs(tmp_path / "readonly", "ro,size=1m") as output:
+        result = dg.materialize(
+            raw_assets[:1],
+            partition_key="2021-01",
+            resources=build_resources(replace(settings, output_dir=output)),
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+    assert not result.success
+    failures = [event for event in result.all_events if event.is_failure]
+    assert any(
+        f"cannot write the bulletin of 2021-01 to {output / '2021-01'}" in str(event.event_specific_data)
+        for event in failures
+    )
+    assert not settings.warehouse_path.exists()

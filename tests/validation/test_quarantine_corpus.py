@@ -184,7 +184,7 @@ def test_reconciliation_fails_when_the_quarantine_is_stale(warehouse_copy: Path)
     assert by_input["test_calls"].orphans == 1
     result = reconciliation_result(items)
     assert not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
-    assert "orders: read 35 but accepted 6 + quarantined 29, 1 rows quarantined or not against the rules" in (
+    assert "orders: read 38 but accepted 9 + quarantined 29, 1 rows quarantined or not against the rules" in (
         result.description
     )
     assert "1 quarantined rows not in raw" in result.description
