@@ -94,18 +94,41 @@ def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
 
 
 @main.command()
-@click.option("--month", required=True, help="The month (partition) to evaluate, YYYY-MM.")
+@click.option("--month", help="The month (partition) to evaluate, YYYY-MM.")
+@click.option("--from", "first", help="With --to: run every month of a range, one run a month.")
+@click.option("--to", "last", help="The last month of the range (included), YYYY-MM.")
 @click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
 @click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
 @click.option("--verbose", is_flag=True, help="Also print failed steps' tracebacks (always in the log).")
-def run(month: str, landing: Path | None, warehouse: Path | None, output: Path | None, verbose: bool) -> None:
-    """Materialize every asset of one month through Dagster (recorded in DAGSTER_HOME).
+def run(
+    month: str | None,
+    first: str | None,
+    last: str | None,
+    landing: Path | None,
+    warehouse: Path | None,
+    output: Path | None,
+    verbose: bool,
+) -> None:
+    """Materialize every asset of one month (--month) or of each month of a range (--from/--to)
+    through Dagster, recorded in DAGSTER_HOME. A range is a backfill: the months run in order, one
+    Dagster run each, in one process (the definitions are loaded once).
 
     The terminal shows one line per stage; Dagster's and dbt's output goes to the run's log file
-    (HOTLINE_LOG_DIR, default data/logs).
-    """
-    _run_one(_settings(landing, warehouse, output), month, verbose)
+    (HOTLINE_LOG_DIR, default data/logs)."""
+    from pipelines.partitions import month_range
+
+    if month and (first or last):
+        _fail("give either --month or --from/--to, not both")
+    if not month and not (first and last):
+        _fail("give --month YYYY-MM, or --from YYYY-MM --to YYYY-MM")
+    try:
+        months = [month] if month else month_range(first, last)
+    except ValueError as exc:
+        _fail(str(exc))
+    settings = _settings(landing, warehouse, output)
+    for each in months:
+        _run_one(settings, each, verbose)
 
 
 @main.command()

@@ -8,6 +8,7 @@ from pipelines.assets.bulletin import bulletin
 from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.assets.report_cards import unit_report_cards
 from pipelines.assets.validation import validation_assets, validation_checks
 from pipelines.assets.whatif import whatif_job
 from pipelines.partitions import monthly_partitions
@@ -30,7 +31,15 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
     automation = build_automation(monthly_bulletin_job)
     return dg.Definitions(
-        assets=[*raw_assets, *validation_assets, rulebook, working_calendar, dbt_models, bulletin],
+        assets=[
+            *raw_assets,
+            *validation_assets,
+            rulebook,
+            working_calendar,
+            dbt_models,
+            bulletin,
+            unit_report_cards,
+        ],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
         asset_checks=validation_checks,
         jobs=[monthly_bulletin_job, whatif_job],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pipelines.bulletin.compose_year import year_to_date_blocks
 from pipelines.bulletin.config import BulletinSettings
 from pipelines.bulletin.document import (
     Block,
@@ -581,6 +582,14 @@ def _section_indicators(bulletin: dict[str, Any], settings: BulletinSettings) ->
     return blocks
 
 
+def _year_to_date(bulletin: dict[str, Any], settings: BulletinSettings) -> list[Block]:
+    """Section 一's last part, after the month's rankings: the year to date (compose_year.py);
+    nothing for figures written before `year_to_date` existed."""
+    if "year_to_date" not in bulletin:
+        return []
+    return year_to_date_blocks(bulletin, settings, len(ranked_groups(bulletin)) + 1)
+
+
 def _duty_phone_clause(quality: dict[str, Any]) -> str:
     """`；成员单位值班电话实例拨测未发现存在接听服务不规范的单位` as published, or the units whose
     duty phone failed a test call; nothing when no duty phone was called (or figures without it)."""
@@ -615,6 +624,7 @@ def compose_bulletin(bulletin: dict[str, Any], settings: BulletinSettings, rules
         *_header(bulletin, settings),
         *_section_scores(bulletin, settings, rules),
         *_charts(1),
+        *_year_to_date(bulletin, settings),
         *_section_intake(bulletin, settings),
         *_charts(2),
         *_section_province(bulletin, settings, rules),

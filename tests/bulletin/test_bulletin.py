@@ -630,6 +630,9 @@ def test_quiet_month_still_renders(con: duckdb.DuckDBPyConnection, settings_path
         "fct_explanations",
         "fct_intake_by_channel",
         "fct_intake_by_category",
+        "fct_unit_monthly_totals",
+        "fct_year_to_date",
+        "fct_recovery",
     ):
         con.execute(f"delete from marts.{table}")
     con.execute(

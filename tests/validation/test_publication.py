@@ -20,7 +20,8 @@ from pipelines.validation.policy import MAX_QUARANTINE_SHARE_ENV, PublicationDec
 from tests.validation.conftest import CorpusRun, check_evaluations, make_settings, materialize
 from tests.validation.corpus import MONTH, ORDERS
 
-pytestmark = pytest.mark.filterwarnings("ignore::Warning")
+# slow: materializes assets through Dagster (make test-fast leaves it out)
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning")]
 
 
 @dg.asset(key=INTAKE_KEY, partitions_def=monthly_partitions)

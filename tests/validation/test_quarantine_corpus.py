@@ -18,7 +18,8 @@ from tests.support.dbt_harness import dbt_build
 from tests.validation.conftest import CorpusRun, failure_messages
 from tests.validation.corpus import CORPUS, CORPUS_BY_INPUT, MONTH, ORDERS, PHONE
 
-pytestmark = pytest.mark.filterwarnings("ignore::Warning")
+# slow: materializes the corpus and runs dbt build (make test-fast leaves it out)
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning")]
 
 
 def test_every_raw_asset_loads_and_every_check_runs(corpus_run: CorpusRun):
