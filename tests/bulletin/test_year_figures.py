@@ -67,7 +67,7 @@ def test_year_to_date_order_follows_the_mart(data):
 
 def test_recovery_rows_and_order(data):
     rows = data["recovery"]
-    # by unit_code, then the item's name as text (bulletin.md), then 市派 before 省派; 2021-01's row is not read
+    # by unit_code, then the item's name as text (bulletin.md), 市派 before 省派; 2021-01's row is not read
     got = [(r["unit_code"], r["item"], r["part"], r["denominator"], r["good"], r["to_full"]) for r in rows]
     assert got == [
         ("LYG0201", "按时办结率", None, 80, 70, 6),
