@@ -21,6 +21,9 @@ from pipelines.settings import Settings, engine_from_env
 from tests.validation.conftest import CorpusRun, check_evaluations, materialize
 from tests.validation.corpus import CORPUS, CORPUS_BY_INPUT, MONTH, PHONE
 
+# a Dagster materialization of the corpus and the lake asset
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def lake_run(corpus_run: CorpusRun, tmp_path_factory: pytest.TempPathFactory):
