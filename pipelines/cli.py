@@ -53,6 +53,14 @@ def generate(month: str, out_dir: Path, scale: float, seed: int) -> None:
         click.echo(f"  {name}: {count} rows")
 
 
+def _send_alerts(settings: Settings, outcome) -> None:
+    """The alerts of the run (docs/alerts.md): sent now, so that no daemon is needed."""
+    from pipelines.alerts.after_run import alert_after_cli_run
+
+    line = alert_after_cli_run(settings, outcome)
+    click.secho(line, fg="yellow" if line.startswith("alerts failed") else None, err=True)
+
+
 def _run_one(settings: Settings, month: str) -> Path:
     from pipelines.runner import run_month
 
@@ -60,6 +68,7 @@ def _run_one(settings: Settings, month: str) -> Path:
         outcome = run_month(settings, month)
     except ValueError as exc:
         _fail(str(exc))
+    _send_alerts(settings, outcome)
     for check in outcome.failed_checks:
         click.secho(f"warning: check failed: {check}", fg="yellow", err=True)
     if not outcome.success:

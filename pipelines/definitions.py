@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.assets.bulletin import bulletin
 from pipelines.assets.dbt_models import dbt_models
+from pipelines.assets.history_checks import history_checks
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
 from pipelines.assets.validation import validation_assets, validation_checks
@@ -31,7 +32,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*raw_assets, *validation_assets, rulebook, working_calendar, dbt_models, bulletin],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
-        asset_checks=validation_checks,
+        asset_checks=[*validation_checks, *history_checks],
         jobs=[monthly_bulletin_job],
         sensors=automation.sensors,
         schedules=automation.schedules,

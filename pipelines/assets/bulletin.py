@@ -38,6 +38,7 @@ BULLETIN_INPUTS = (
 def bulletin(
     context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    from pipelines.assets.check_metadata import check_counts
     from pipelines.bulletin.metadata import asset_metadata
     from pipelines.bulletin.writer import write_bulletin
 
@@ -45,4 +46,6 @@ def bulletin(
     with warehouse.get_connection() as con:
         written = write_bulletin(con, month, files.output, Path(files.bulletin_config_path))
     context.log.info(f"bulletin for {month} written to {written.directory}")
-    return dg.MaterializeResult(metadata=asset_metadata(written))
+    # the month's check results as numbers the UI plots (pipelines/assets/check_metadata.py)
+    checks = check_counts(context.instance, context.run_id)
+    return dg.MaterializeResult(metadata={**asset_metadata(written), **checks})
