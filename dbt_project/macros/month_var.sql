@@ -27,3 +27,16 @@
     {%- if m == 1 -%}{%- set py, pm = y - 1, 12 -%}{%- else -%}{%- set py, pm = y, m - 1 -%}{%- endif -%}
     '{{ "%04d-%02d" | format(py, pm) }}'
 {%- endmacro %}
+
+{#- The year of the month being computed, as an integer literal, and its first month ('YYYY-01'). -#}
+{% macro year_var() -%}
+    {%- set month = var('month') | string -%}
+    {%- set _validated = month_var() -%}
+    {{ month[0:4] | int }}
+{%- endmacro %}
+
+{% macro year_start_month() -%}
+    {%- set month = var('month') | string -%}
+    {%- set _validated = month_var() -%}
+    '{{ month[0:4] }}-01'
+{%- endmacro %}

@@ -22,6 +22,9 @@ BULLETIN_INPUTS = (
     "fct_quality_summary",
     "fct_quality_lowest",
     "fct_unit_findings",
+    "fct_unit_monthly_totals",
+    "fct_year_to_date",
+    "fct_recovery",
 )
 
 @dg.asset(

@@ -20,9 +20,10 @@ from typing import Any
 
 import duckdb
 
+from pipelines.bulletin.escaping import chart_text
 from pipelines.bulletin.fonts import find_cjk_font
 from pipelines.bulletin.formatting import format_points, format_rate, json_number
-from pipelines.contract import RANKED_GROUPS
+from pipelines.bulletin.rules import BulletinRules
 
 #: chart key → file name under charts/
 CHART_FILES = {
@@ -41,7 +42,6 @@ WIDTH_IN = 8.0
 BAR_IN = 0.26
 BLUE, RED, GREY = "#2f5f98", "#c0392b", "#7f7f7f"
 LINE_COLORS = ("#2f5f98", "#d08c2c", "#c0392b")
-PROVINCE_TARGET = 98
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _barh(axes, names: list[str], values: list[float], labels: list[str], colors
 def scores_by_group(bulletin: dict[str, Any]) -> Chart:
     month = bulletin["month"]
     title = f"{_month_label(month)}各单位考评得分"
-    groups = [g for g in RANKED_GROUPS if bulletin["rankings"].get(g)]
+    groups = [g for g in bulletin["rankings"] if bulletin["rankings"].get(g)]
     with _cjk_style():
         sizes = [len(bulletin["rankings"][g]) + 2 for g in groups] or [4]
         figure = _figure(sum(sizes) * BAR_IN + 1.2)
@@ -154,10 +154,10 @@ def scores_by_group(bulletin: dict[str, Any]) -> Chart:
             top = max([full or 0, *(e["score"] for e in ranking)])
             axes = figure.add_subplot(grid[row])
             marks = f"（满分 {format_points(full)}分）" if full else ""
-            axes.set_title(f"{group}{marks}", loc="left", fontsize=11)
+            axes.set_title(chart_text(f"{group}{marks}"), loc="left", fontsize=11)
             _barh(
                 axes,
-                [f"{e['rank']}. {e['unit_name']}" for e in ranking],
+                [chart_text(f"{e['rank']}. {e['unit_name']}") for e in ranking],
                 [e["score"] for e in ranking],
                 [format_points(e["score"]) for e in ranking],
                 BLUE,
@@ -179,7 +179,7 @@ def intake_by_channel(bulletin: dict[str, Any]) -> Chart:
             top = max(c["count"] for c in channels)
             _barh(
                 axes,
-                [c["name"] for c in channels],
+                [chart_text(c["name"]) for c in channels],
                 [c["count"] for c in channels],
                 [f"{c['count']}件（{format_rate(c['share'])}）" for c in channels],
                 BLUE,
@@ -189,7 +189,9 @@ def intake_by_channel(bulletin: dict[str, Any]) -> Chart:
         return _png("intake_by_channel", title, figure)
 
 
-def province_satisfaction(bulletin: dict[str, Any]) -> Chart:
+def province_satisfaction(bulletin: dict[str, Any], rules: BulletinRules) -> Chart:
+    """Each unit's province satisfaction rate, the bars under the rulebook's province target red,
+    a dashed line at the target."""
     title = f"{_month_label(bulletin['month'])}省派工单回访满意率（按单位）"
     units = [
         u
@@ -205,16 +207,17 @@ def province_satisfaction(bulletin: dict[str, Any]) -> Chart:
             _empty(axes, "本月无省派工单回访评价")
         else:
             rates = [u["satisfaction_rate"] for u in units]
+            target = float(rules.province_target)
             _barh(
                 axes,
-                [u["unit_name"] for u in units],
+                [chart_text(u["unit_name"]) for u in units],
                 rates,
                 [f"{format_rate(u['satisfaction_rate'])}（{u['satisfied']}/{u['rated']}）" for u in units],
-                [RED if r < PROVINCE_TARGET else BLUE for r in rates],
+                [RED if r < target else BLUE for r in rates],
                 125,
             )
-            axes.axvline(PROVINCE_TARGET, color=GREY, linestyle="--", linewidth=1)
-            axes.text(PROVINCE_TARGET, -0.9, f"{PROVINCE_TARGET}%", ha="center", fontsize=8.5, color=GREY)
+            axes.axvline(target, color=GREY, linestyle="--", linewidth=1, gid="province-target")
+            axes.text(target, -0.9, format_rate(rules.province_target), ha="center", fontsize=8.5, color=GREY)
             axes.set_xticks([0, 20, 40, 60, 80, 100], ["0%", "20%", "40%", "60%", "80%", "100%"])
             axes.set_xlabel("回访满意率（满意件数/评价件数）")
         return _png("province_satisfaction", title, figure)
@@ -257,11 +260,13 @@ def rates_by_month(bulletin: dict[str, Any], history: list[dict[str, Any]]) -> C
         return _png("rates_by_month", title, figure)
 
 
-def render_charts(bulletin: dict[str, Any], history: list[dict[str, Any]]) -> list[Chart]:
+def render_charts(
+    bulletin: dict[str, Any], history: list[dict[str, Any]], rules: BulletinRules
+) -> list[Chart]:
     """Every chart of the bulletin, in the order the web page shows them."""
     return [
         scores_by_group(bulletin),
         rates_by_month(bulletin, history),
         intake_by_channel(bulletin),
-        province_satisfaction(bulletin),
+        province_satisfaction(bulletin, rules),
     ]

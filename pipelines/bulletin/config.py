@@ -18,7 +18,10 @@ import yaml
 from pipelines.contract import RANKED_GROUPS
 
 MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-ISSUE_RULES = ("month_number",)
+#: how a group's paragraph in section 一 reads: every unit's score (scores) or a count of the units
+#: at or above the handling items' full marks and the lowest three explained (summary)
+GROUP_STYLES = ("scores", "summary")
+ISSUE_KEYS = ("start", "per_month", "restart_each_year")
 TEXT_KEYS = (
     "center_name",
     "center_short_name",
@@ -38,6 +41,34 @@ class BulletinConfigError(ValueError):
 class GroupText:
     heading: str
     table_caption: str
+    style: str = "scores"
+
+
+@dataclass(frozen=True)
+class IssueNumbering:
+    """`第 N 期`: `start_month` is issue `start_number`; every month adds `per_month` issues (the
+    center's other bulletins of the series included); each January after the start year restarts
+    the count at 1 (when `restart_each_year`, the usual 期号 of a yearly series)."""
+
+    start_month: str
+    start_number: int
+    per_month: int = 1
+    restart_each_year: bool = True
+
+    def number(self, month: str) -> int:
+        year, number = int(month[:4]), int(month[5:])
+        start_year, start_number = int(self.start_month[:4]), int(self.start_month[5:])
+        if self.restart_each_year and year != start_year:
+            issue = 1 + self.per_month * (number - 1)
+        else:
+            elapsed = (year - start_year) * 12 + number - start_number
+            issue = self.start_number + self.per_month * elapsed
+        if issue < 1:
+            raise BulletinConfigError(
+                f"issue.start: {month} would be issue {issue} (the count starts at {self.start_month} "
+                f"= {self.start_number}); move issue.start to an earlier month"
+            )
+        return issue
 
 
 @dataclass(frozen=True)
@@ -57,13 +88,16 @@ class BulletinSettings:
     hotline_name: str
     #: unit_group → heading and table caption
     groups: dict[str, GroupText]
-    issue_rule: str
-    issue_offset: int
-    issue_overrides: dict[str, int]
+    issue: IssueNumbering
     publication_day: int
     publication_overrides: dict[str, dt.date]
 
     def group(self, unit_group: str) -> GroupText:
+        if unit_group not in self.groups:
+            raise BulletinConfigError(
+                f"{self.path}: groups has no wording for 考评组 {unit_group!r} (ranked by the rulebook): "
+                "add its heading and table_caption"
+            )
         return self.groups[unit_group]
 
     def issue_year(self, month: str) -> int:
@@ -71,11 +105,8 @@ class BulletinSettings:
         return int(_check_month(month, "month")[:4])
 
     def issue_number(self, month: str) -> int:
-        """`第 N 期`: the override for the month, else the month number plus `offset`."""
-        month = _check_month(month, "month")
-        if month in self.issue_overrides:
-            return self.issue_overrides[month]
-        return int(month[5:]) + self.issue_offset
+        """`第 N 期`, counted from `issue.start` (IssueNumbering)."""
+        return self.issue.number(_check_month(month, "month"))
 
     def publication_date(self, month: str) -> dt.date:
         """The override for the month, else day `day_of_next_month` of month M+1."""
@@ -129,6 +160,26 @@ def _date(value: object, where: str) -> dt.date:
     raise BulletinConfigError(f"{where} must be a date YYYY-MM-DD, got {value!r}")
 
 
+def _issue(issue: dict[str, Any], where: str) -> IssueNumbering:
+    unknown = sorted(set(issue) - set(ISSUE_KEYS))
+    if unknown:
+        raise BulletinConfigError(
+            f"{where}: issue has unknown key(s) {unknown} (per-month overrides and offsets are gone: "
+            "issues are counted from issue.start, see config/bulletin.yaml); keys: "
+            f"{list(ISSUE_KEYS)}"
+        )
+    start = _mapping(issue.get("start"), f"{where}: issue.start")
+    restart = issue.get("restart_each_year", True)
+    if not isinstance(restart, bool):
+        raise BulletinConfigError(f"{where}: issue.restart_each_year must be true or false, got {restart!r}")
+    return IssueNumbering(
+        start_month=_check_month(start.get("month"), f"{where}: issue.start.month"),
+        start_number=_int(start.get("number"), f"{where}: issue.start.number", 1, 10000),
+        per_month=_int(issue.get("per_month", 1), f"{where}: issue.per_month", 1, 31),
+        restart_each_year=restart,
+    )
+
+
 def parse_settings(raw: object, path: Path) -> BulletinSettings:
     where = str(path)
     data = _mapping(raw, where)
@@ -145,21 +196,16 @@ def parse_settings(raw: object, path: Path) -> BulletinSettings:
         if name not in groups_raw:
             raise BulletinConfigError(f"{where}: groups is missing 考评组 {name!r}")
         section = _mapping(groups_raw[name], f"{where}: groups.{name}")
+        style = section.get("style", "scores")
+        if style not in GROUP_STYLES:
+            raise BulletinConfigError(
+                f"{where}: groups.{name}.style must be one of {list(GROUP_STYLES)}, got {style!r}"
+            )
         groups[name] = GroupText(
-            **{key: _text(section, key, f"{where}: groups.{name}") for key in GROUP_KEYS}
+            **{key: _text(section, key, f"{where}: groups.{name}") for key in GROUP_KEYS}, style=style
         )
 
-    issue = _mapping(data.get("issue"), f"{where}: issue")
-    rule = issue.get("rule", "month_number")
-    if rule not in ISSUE_RULES:
-        raise BulletinConfigError(f"{where}: issue.rule must be one of {list(ISSUE_RULES)}, got {rule!r}")
-    offset = _int(issue.get("offset", 0), f"{where}: issue.offset", -12, 1000)
-    issue_overrides = {
-        _check_month(month, f"{where}: issue.overrides"): _int(
-            n, f"{where}: issue.overrides.{month}", 1, 10000
-        )
-        for month, n in _mapping(issue.get("overrides") or {}, f"{where}: issue.overrides").items()
-    }
+    issue = _issue(_mapping(data.get("issue"), f"{where}: issue"), where)
 
     publication = _mapping(data.get("publication"), f"{where}: publication")
     day = _int(publication.get("day_of_next_month"), f"{where}: publication.day_of_next_month", 1, 28)
@@ -175,9 +221,7 @@ def parse_settings(raw: object, path: Path) -> BulletinSettings:
     return BulletinSettings(
         path=path,
         groups=groups,
-        issue_rule=rule,
-        issue_offset=offset,
-        issue_overrides=issue_overrides,
+        issue=issue,
         publication_day=day,
         publication_overrides=publication_overrides,
         **texts,

@@ -1,7 +1,8 @@
-"""bulletin.docx: the bulletin as an editable Word document laid out like a government bulletin.
+"""bulletin.docx: a Document (document.py) as an editable Word file laid out like a government bulletin.
 
-The text is the text of bulletin.md (`render_markdown`), split into blocks (blocks.py): nothing is
-phrased or computed here. Layout, after GB/T 9704 (党政机关公文格式) as bulletins are usually set:
+The blocks are compose.py's (the same as bulletin.md and bulletin.html): nothing is phrased or
+computed here; python-docx escapes the XML, characters XML cannot hold are dropped
+(escaping.xml_text). Layout, after GB/T 9704 (党政机关公文格式) as bulletins are usually set:
 
 - A4, margins 3.7 / 3.5 / 2.8 / 2.6 cm (top, bottom, left, right); page number `— N —` in the
   footer;
@@ -13,7 +14,13 @@ phrased or computed here. Layout, after GB/T 9704 (党政机关公文格式) as 
   `1.` paragraphs in 楷体;
 - table captions in 黑体 14 pt; tables in 仿宋 10.5 pt with a header row repeated on every page
   (the ranking tables two units a row, eight columns, as the original); notes `注：` below in
-  12 pt.
+  12 pt;
+- tables fit the text width: the name columns as wide as the longest name (so 中石化连云港石油分公司
+  stays on one line), the rest shared by the number columns; number cells never wrap (`w:noWrap`);
+  a table of at most `KEEP_TOGETHER_ROWS` (12) rows is kept on one page with its caption (every row
+  `cantSplit` and `keepNext`), a longer one repeats its header on each page;
+- core properties: title, subject, author, keywords, language, and created/modified = the
+  publication date (no template metadata; a re-run gives the same file).
 
 Chinese font names are written to every run and style in `w:rFonts` (`w:eastAsia` as well as
 `w:ascii`/`w:hAnsi`), with the theme attributes removed so they are not overridden; a machine
@@ -22,7 +29,9 @@ without these fonts substitutes its own CJK font (LibreOffice through fontconfig
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from docx import Document
@@ -32,10 +41,24 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 
-from pipelines.bulletin.blocks import Block, parse_blocks, split_title
-from pipelines.bulletin.config import BulletinSettings
+from pipelines.bulletin.charts import Chart
+from pipelines.bulletin.document import (
+    Caption,
+    ChartRef,
+    Heading,
+    KeyFigures,
+    Masthead,
+    Note,
+    Paragraph,
+    Table,
+    Title,
+)
+from pipelines.bulletin.document import (
+    Document as Doc,
+)
+from pipelines.bulletin.escaping import xml_text
 
 #: font names as stock Chinese Windows installs them
 FONT_BODY = "仿宋"
@@ -60,9 +83,15 @@ STYLE_MASTHEAD = "通报版头"
 STYLE_TABLE = "通报表格"
 STYLE_NOTE = "通报表注"
 
-#: column widths (cm) of the tables: a ranking half (单位 / 总工单数 / 得分 / 排名) and 数据质量
-RANKING_HALF_CM = (3.2, 1.6, 1.6, 1.4)
-DATA_QUALITY_CM = (1.8, 1.5, *(1.5375,) * 8)
+TABLE_SIZE = Pt(10.5)
+#: left and right padding of a table cell
+CELL_MARGIN = Cm(0.08)
+#: the width a name column gets per character (one em of the table font, plus a little)
+CHAR_CM = TABLE_SIZE.cm * 1.02
+#: a number column is at least this wide
+MIN_NUMBER_CM = 1.0
+#: tables of up to this many rows are kept on one page (with their caption)
+KEEP_TOGETHER_ROWS = 12
 
 
 def _set_fonts(rpr_owner: Any, name: str) -> None:
@@ -203,106 +232,185 @@ def _red_rule(paragraph: Any) -> None:
     ppr.append(borders)
 
 
-def _masthead(document: Any, issue: Block, dateline: Block | None) -> None:
+def _masthead(document: Any, masthead: Masthead) -> None:
     line = document.add_paragraph(style=STYLE_MASTHEAD)
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     line.paragraph_format.space_after = Pt(12)
-    line.add_run(issue.text)
-    if dateline is None:
-        return
-    center, date = dateline.parts
+    line.add_run(xml_text(masthead.issue))
     paragraph = document.add_paragraph(style=STYLE_MASTHEAD)
     paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    paragraph.add_run(center)
+    paragraph.add_run(xml_text(masthead.issuer))
     paragraph.add_run("\t")
-    paragraph.add_run(date)
+    paragraph.add_run(xml_text(masthead.date))
     _red_rule(paragraph)
 
 
-def _title(document: Any, text: str) -> None:
+def _title(document: Any, title: Title) -> None:
     paragraph = document.add_paragraph(style=STYLE_TITLE)
-    for i, line in enumerate(split_title(text)):
-        run = paragraph.add_run(line)
-        if i < len(split_title(text)) - 1:
+    for i, line in enumerate(title.lines):
+        run = paragraph.add_run(xml_text(line))
+        if i < len(title.lines) - 1:
             run.add_break(WD_BREAK.LINE)
 
 
-def _body(document: Any, block: Block) -> None:
+def _body(document: Any, block: Paragraph) -> None:
     paragraph = document.add_paragraph(style=STYLE_BODY)
     if block.style == "numbered":
-        _run_fonts(paragraph.add_run(block.lead), FONT_SUBHEADING)
+        _run_fonts(paragraph.add_run(xml_text(block.lead)), FONT_SUBHEADING)
         if block.body:
-            paragraph.add_run(block.body)
+            paragraph.add_run(xml_text(block.body))
     else:
-        paragraph.add_run(block.text)
+        paragraph.add_run(xml_text(block.text))
+
+
+def _on_off(parent: Any, tag: str) -> None:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    parent.append(element)
 
 
 def _repeat_header(row: Any) -> None:
     trpr = row._tr.get_or_add_trPr()
     for tag in ("w:cantSplit", "w:tblHeader"):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), "true")
-        trpr.append(element)
+        _on_off(trpr, tag)
 
 
-def _table(document: Any, block: Block) -> None:
+def _cant_split(row: Any) -> None:
+    _on_off(row._tr.get_or_add_trPr(), "w:cantSplit")
+
+
+def _no_wrap(cell: Any) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    no_wrap = OxmlElement("w:noWrap")
+    tcpr.append(no_wrap)
+
+
+def _cell_margins(table: Any) -> None:
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(int(CELL_MARGIN.twips)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tblpr.append(margins)
+
+
+def column_widths(table: Table, width_cm: float | None = None) -> list[float]:
+    """Widths (cm) of the table's columns within the text width: each text column as wide as its
+    longest cell (one em a character), each number column as wide as its longest number (half an
+    em a character) and at least MIN_NUMBER_CM; the width left is shared by the number columns.
+    When even that does not fit, the text columns give up the difference in proportion."""
+    total = width_cm if width_cm is not None else Length(TEXT_WIDTH).cm
+    pad = 2 * CELL_MARGIN.cm + 0.05
+    count = len(table.header)
+    longest = [max((len(row[c]) for row in table.rows), default=0) for c in range(count)]
+    numeric = [table.is_numeric(c) for c in range(count)]
+    need = [
+        max(longest[c] * CHAR_CM * 0.5 + pad, MIN_NUMBER_CM)
+        if numeric[c]
+        else max(longest[c], 2) * CHAR_CM + pad
+        for c in range(count)
+    ]
+    if not any(numeric):
+        scale = total / sum(need)
+        return [n * scale for n in need]
+    text = sum(n for n, is_number in zip(need, numeric, strict=True) if not is_number)
+    numbers = sum(n for n, is_number in zip(need, numeric, strict=True) if is_number)
+    if text + numbers <= total:
+        extra = (total - text - numbers) / sum(numeric)
+        return [n + extra if is_number else n for n, is_number in zip(need, numeric, strict=True)]
+    squeeze = max(total - numbers, 0) / text if text else 0
+    return [n if is_number else n * squeeze for n, is_number in zip(need, numeric, strict=True)]
+
+
+def _table(document: Any, block: Table) -> None:
     columns = len(block.header)
     table = document.add_table(rows=1 + len(block.rows), cols=columns)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    if block.table_kind == "ranking":
-        widths = RANKING_HALF_CM * 2
-    elif block.table_kind == "data_quality":
-        widths = DATA_QUALITY_CM
-    else:
-        widths = (TEXT_WIDTH.cm / columns,) * columns
+    _cell_margins(table)
+    widths = column_widths(block)
+    keep_together = len(block.rows) <= KEEP_TOGETHER_ROWS
+    last = len(block.rows)
     for row_index, cells in enumerate((block.header, *block.rows)):
         row = table.rows[row_index]
         if row_index == 0:
             _repeat_header(row)
+        else:
+            _cant_split(row)
         for column, text in enumerate(cells):
             cell = row.cells[column]
             cell.width = Cm(widths[column])
             paragraph = cell.paragraphs[0]
             paragraph.style = document.styles[STYLE_TABLE]
-            run = paragraph.add_run(text)
+            if keep_together and row_index < last:
+                paragraph.paragraph_format.keep_with_next = True
+            run = paragraph.add_run(xml_text(text))
             if row_index == 0:
                 _run_fonts(run, FONT_HEADING)
+            elif block.is_numeric(column) or len(text) * CHAR_CM <= widths[column]:
+                _no_wrap(cell)
     for column, width in enumerate(widths):
         table.columns[column].width = Cm(width)
 
 
-def render_docx(bulletin: dict[str, Any], markdown: str, settings: BulletinSettings) -> bytes:
-    """The Word document of the bulletin (its text is `markdown`, the output of render_markdown)."""
-    blocks = parse_blocks(markdown)
+def _chart(document: Any, chart: Chart) -> None:
+    paragraph = document.add_paragraph(style=STYLE_CAPTION)
+    width = min(TEXT_WIDTH, Cm(chart.width / 110 * 2.54))
+    paragraph.add_run().add_picture(io.BytesIO(chart.png), width=width)
+    document.add_paragraph(xml_text(chart.title), style=STYLE_NOTE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _properties(document: Any, source: Doc) -> None:
+    """Core properties of the document itself, none of python-docx's template (2013, its name)."""
+    info = source.info
+    properties = document.core_properties
+    properties.title = xml_text(info.title)
+    properties.subject = xml_text(info.subject)
+    properties.author = xml_text(info.author)
+    properties.last_modified_by = xml_text(info.author)
+    properties.keywords = xml_text(info.keywords)
+    properties.comments = ""
+    properties.category = ""
+    properties.language = info.language
+    properties.revision = 1
+    if info.date is not None:
+        stamp = dt.datetime.combine(info.date, dt.time(0, 0))
+        properties.created = stamp
+        properties.modified = stamp
+        properties.last_printed = stamp
+
+
+def render_docx(source: Doc, charts: Iterable[Chart] = ()) -> bytes:
+    """The Word file of `source`; charts (by key) are drawn where it refers to them, when given
+    (the bulletin's Word file leaves them out: they are in the web page and charts/)."""
+    by_key = {chart.key: chart for chart in charts}
     document = Document()
     _define_styles(document)
     _page_setup(document)
-    properties = document.core_properties
-    title = next((b.text for b in blocks if b.kind == "title"), "")
-    properties.title = title
-    properties.subject = f"{bulletin['month']} 绩效考评情况通报"
-    properties.author = settings.center_name
-    properties.keywords = f"12345; 绩效考评; {bulletin['month']}; rulebook {bulletin['rulebook_version']}"
-    properties.language = "zh-CN"
-
-    dateline = next((b for b in blocks if b.kind == "dateline"), None)
-    for block in blocks:
-        if block.kind == "issue":
-            _masthead(document, block, dateline)
-        elif block.kind == "title":
-            _title(document, block.text)
-        elif block.kind == "heading":
-            document.add_paragraph(block.text, style=STYLE_HEADING)
-        elif block.kind == "caption":
-            document.add_paragraph(block.text, style=STYLE_CAPTION)
-        elif block.kind == "table":
+    _properties(document, source)
+    for block in source.blocks:
+        if isinstance(block, Masthead):
+            _masthead(document, block)
+        elif isinstance(block, Title):
+            _title(document, block)
+        elif isinstance(block, Heading):
+            document.add_paragraph(xml_text(block.text), style=STYLE_HEADING)
+        elif isinstance(block, Caption):
+            document.add_paragraph(xml_text(block.text), style=STYLE_CAPTION)
+        elif isinstance(block, Table):
             _table(document, block)
-        elif block.kind == "note":
-            document.add_paragraph(block.text, style=STYLE_NOTE)
-        elif block.kind == "paragraph":
+        elif isinstance(block, Note):
+            document.add_paragraph(xml_text(block.text), style=STYLE_NOTE)
+        elif isinstance(block, Paragraph):
             _body(document, block)
+        elif isinstance(block, ChartRef):
+            if block.key in by_key:
+                _chart(document, by_key[block.key])
+        elif isinstance(block, KeyFigures):
+            continue
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -18,7 +18,9 @@ from typing import Any
 import duckdb
 
 from pipelines.bulletin.formatting import json_count, json_number, round2, to_decimal
-from pipelines.contract import INPUTS, RANKED_GROUPS
+from pipelines.bulletin.rules import BulletinRules, read_rules
+from pipelines.bulletin.year_figures import YEAR_REQUIRED_COLUMNS, recovery, year_to_date
+from pipelines.contract import INPUTS
 
 MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
@@ -154,6 +156,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "raw.rulebook_params": ("month", "version"),
     "raw.rulebook_texts": ("month", "version", "key", "value"),
+    # year to date and points to recover (year_figures.py)
+    **YEAR_REQUIRED_COLUMNS,
 }
 
 QUARANTINE_TABLE = "raw.quarantine"
@@ -163,9 +167,8 @@ LOWEST_INDICATORS = {
     "satisfaction": "lowest_satisfaction",
 }
 REASON_SEPARATOR = "、"
-#: section 一.3 counts the units scoring at least this (the handling items' full marks) …
-EXCELLENT_SCORE = 99
-#: … and explains this many lowest units
+#: section 一.3 explains this many lowest units (it counts those scoring at least the handling
+#: items' full marks, `BulletinRules.excellent_score`)
 LOWEST_COUNT = 3
 
 
@@ -321,7 +324,7 @@ def _shares(con: duckdb.DuckDBPyConnection, relation: str, month: str) -> list[d
     ]
 
 
-def _province(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+def _province(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) -> dict[str, Any]:
     summary = _one_row(con, "marts.fct_province_summary", month)
     units = _month_rows(con, "marts.fct_province_units", month, order_by="unit_code")
 
@@ -330,7 +333,8 @@ def _province(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
     below = [
         u
         for u in units
-        if _i0(u["rated"]) > 0 and to_decimal(u["satisfied"]) * 100 < 98 * to_decimal(u["rated"])
+        if _i0(u["rated"]) > 0
+        and to_decimal(u["satisfied"]) * 100 < rules.province_target * to_decimal(u["rated"])
     ]
     below.sort(key=lambda u: (_sort_number(u["satisfaction_rate"]), u["unit_code"]))
     return {
@@ -421,7 +425,7 @@ def _unit_score(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+def _scores(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) -> dict[str, Any]:
     """rankings, unranked, unit_scores and the per-group facts of section 一."""
     dim = _month_rows(con, "marts.dim_units", month, order_by="unit_code")
     if not dim:
@@ -452,7 +456,7 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             }
             for r in sorted((r for r in ranked if r["unit_group"] == group), key=_ranking_key)
         ]
-        for group in RANKED_GROUPS
+        for group in rules.ranked_groups
     }
 
     def names(rows: Iterable[dict[str, Any]], reason: str, group: str | None = None) -> list[str]:
@@ -463,7 +467,7 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
         ]
 
     groups = {}
-    for group in RANKED_GROUPS:
+    for group in rules.ranked_groups:
         members = [d for d in dim if d["unit_group"] == group]
         marks = {d["full_marks"] for d in members if d["full_marks"] is not None}
         if len(marks) > 1:
@@ -473,7 +477,9 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             "unit_count": len(members),
             "ranked_count": len(rankings[group]),
             # ranked units scoring 99 or more, in ranking order (section 一.3 names the first two)
-            "units_at_least_99": [r["unit_name"] for r in rankings[group] if r["score"] >= EXCELLENT_SCORE],
+            "units_at_least_99": [
+                r["unit_name"] for r in rankings[group] if to_decimal(r["score"]) >= rules.excellent_score
+            ],
             # the three lowest ranked units, lowest first (section 一.3 explains them)
             "lowest_units": [
                 {"unit_code": r["unit_code"], "unit_name": r["unit_name"], "score": r["score"]}
@@ -572,13 +578,19 @@ def _explanations(con: duckdb.DuckDBPyConnection, month: str, ranked_codes: set[
     ]
 
 
-def build_bulletin(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
-    """Every figure of the bulletin for `month` (YYYY-MM), in the shape of bulletin.md's JSON."""
+def build_bulletin(
+    con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules | None = None
+) -> dict[str, Any]:
+    """Every figure of the bulletin for `month` (YYYY-MM), in the shape of bulletin.md's JSON.
+
+    The ranked groups and the thresholds of the lists (`units_at_least_99`, `units_below_98`) are
+    the month's rulebook version's (`rules`, read from raw.rulebook_params when not given)."""
     if not isinstance(month, str) or not MONTH_RE.match(month):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
     has_quarantine = check_relations(con)
     version, standard = _rulebook(con, month)
-    scores = _scores(con, month)
+    rules = rules if rules is not None else read_rules(con, month)
+    scores = _scores(con, month, rules)
     return {
         "month": month,
         "rulebook_version": version,
@@ -586,13 +598,15 @@ def build_bulletin(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]
         "intake": _intake(con, month),
         "by_channel": _shares(con, "marts.fct_intake_by_channel", month),
         "by_category": _shares(con, "marts.fct_intake_by_category", month),
-        "province": _province(con, month),
+        "province": _province(con, month, rules),
         "rankings": scores["rankings"],
         "unranked": scores["unranked"],
         "unit_scores": scores["unit_scores"],
         "data_quality": _data_quality(con, month),
         "quality": _quality(con, month),
         "explanations": _explanations(con, month, scores["ranked_codes"]),
+        "year_to_date": year_to_date(con, month, rules.ranked_groups),
+        "recovery": recovery(con, month),
         # additions
         "standard": standard,
         "groups": scores["groups"],

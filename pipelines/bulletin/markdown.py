@@ -1,485 +1,96 @@
-"""bulletin.md: the text of the bulletin, in the order and phrasing of the published 2021-02 one.
+"""bulletin.md: a Document (document.py) laid out as Markdown.
 
-`render_markdown` reads the dict of `build_bulletin` and the publication settings only: every
-figure printed is a value of the dict, formatted (formatting.py), never recomputed.
+One block a paragraph, blocks separated by a blank line: the masthead's issue line, then
+`issuer{HEADER_GAP}date`, `# ` the title, `## ` a heading, `**…**` a caption, a pipe table (text
+columns left-aligned, number columns right-aligned), `注：…` notes as paragraphs. Key figures and
+charts are left out (the web page shows them). Every text is escaped (escaping.markdown_text), so a
+unit name holding `*`, `|`, `[x](y)` or `<script>` prints as itself.
 
-Spacing follows the example consistently: one space between a Chinese character and a following
-number (`共 4家`, `灌南县 134.96分`, `按时办结率 95.81%`), none between a number and its unit.
+`render_markdown(bulletin, settings, rules)` is the bulletin's text: compose.py's blocks rendered
+here; without `rules` the thresholds come from the rulebook file's version `rulebook_version`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from pipelines.bulletin.compose import (  # noqa: F401  (re-exported: the bulletin's fixed wording)
+    DATA_QUALITY_ITEMS_HEADER,
+    DATA_QUALITY_KEYS,
+    RANKING_COLUMNS,
+    SECTION_HEADINGS,
+    compose_bulletin,
+)
 from pipelines.bulletin.config import BulletinSettings
-from pipelines.bulletin.formatting import (
-    chinese_count,
-    cjk_space,
-    format_count,
-    format_points,
-    format_rate,
-    format_table_score,
-    glue,
+from pipelines.bulletin.document import (
+    Caption,
+    ChartRef,
+    Document,
+    Heading,
+    KeyFigures,
+    Masthead,
+    Note,
+    Paragraph,
+    Table,
+    Title,
 )
-from pipelines.contract import RANKED_GROUPS
+from pipelines.bulletin.escaping import markdown_cell, markdown_text
+from pipelines.bulletin.rules import BulletinRules, rules_for_version
 
-SECTION_HEADINGS = ("一、考评得分情况", "二、总体数据情况", "三、省派工单情况", "四、考评指标情况")
-RANKING_COLUMNS = ("单位", "总工单数", "得分", "排名")
-DATA_QUALITY_HEADER = (
-    "县区",
-    "工单总数",
-    "数据完整得分",
-    "内容完整得分",
-    "扣分项得分",
-    "工单抽检得分",
-    "数据及时得分",
-    "接口稳定性得分",
-    "一体化建设得分",
-    "数据质量总分",
-)
-DATA_QUALITY_KEYS = (
-    "数据完整",
-    "内容完整",
-    "扣分项",
-    "工单抽检",
-    "数据及时",
-    "接口稳定性",
-    "一体化建设",
-    "数据质量总分",
-)
-LDQUO, RDQUO = "\u201c", "\u201d"
 #: between the center's name and the date on the header line (not collapsed by Markdown)
 HEADER_GAP = "\u3000\u3000"
-FIRST_NAMED = 3
-LOWEST_NAMED = 5
 
 
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: tuple[str, ...], rows: list[list[str]], align: tuple[str, ...]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+def _table(table: Table) -> str:
+    align = tuple("---:" if table.is_numeric(i) else "---" for i in range(len(table.header)))
+    lines = [
+        "| " + " | ".join(markdown_cell(h) for h in table.header) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
 
 
-def ranking_table(ranking: list[dict[str, Any]]) -> str:
-    """Eight columns, two units a row: the first ceil(n/2) units top-down on the left, the rest right."""
-    left_count = (len(ranking) + 1) // 2
-    left, right = ranking[:left_count], ranking[left_count:]
-
-    def cells(entry: dict[str, Any] | None) -> list[str]:
-        if entry is None:
-            return ["", "", "", ""]
-        return [
-            entry["unit_name"],
-            format_count(entry["orders"]),
-            format_table_score(entry["score"]),
-            format_count(entry["rank"]),
-        ]
-
-    rows = [cells(left[i]) + cells(right[i] if i < len(right) else None) for i in range(left_count)]
-    return _table(RANKING_COLUMNS * 2, rows, ("---", "---:", "---:", "---:") * 2)
-
-
-def _names(names: list[str]) -> str:
-    return "、".join(names)
-
-
-def _listing(pairs: list[tuple[str, str]], separator: str = "、") -> str:
-    """`东海县 86件、灌南县 64件`: each name glued to its figure."""
-    return separator.join(glue(name, figure) for name, figure in pairs)
-
-
-def _first_named(names: list[str], count_word: str = "家单位") -> str:
-    """`东海县、灌云县、灌南县等 24家单位` (first three named; `等` only when more are counted)."""
-    shown = names[:FIRST_NAMED]
-    more = "等" if len(names) > len(shown) else ""
-    return glue(_names(shown) + more, f"{len(names)}{count_word}")
-
-
-def _month_number(month: str) -> int:
-    return int(month[5:])
-
-
-def _previous_month_number(month: str) -> int:
-    number = _month_number(month)
-    return 12 if number == 1 else number - 1
-
-
-# ---------------------------------------------------------------------------------------------
-# header
-
-
-def _header(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    month = bulletin["month"]
-    year, number = int(month[:4]), _month_number(month)
-    published = settings.publication_date(month)
-    standard = bulletin["standard"]
-    if "《" not in standard:
-        standard = f"《{standard}》"
-    opening = (
-        f"{settings.center_short_name}依据{standard}有关要求，"
-        + glue(f"对{settings.city_prefix}各成员单位", f"{settings.hotline_name}工作进行综合评价，")
-        + f"现将 {number}月份绩效考评有关情况通报如下："
-    )
-    return [
-        f"{settings.issue_year(month)}年第 {settings.issue_number(month)} 期",
-        f"{settings.center_name}{HEADER_GAP}{published.year}年 {published.month}月 {published.day}日",
-        f"# {year}年 {number}月份{settings.platform_name}绩效考评情况通报",
-        opening,
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# 一、考评得分情况
-
-
-def _group_intro(index: int, group: str, bulletin: dict[str, Any], settings: BulletinSettings) -> str:
-    facts = bulletin["groups"][group]
-    marks = f"，满分为 {format_points(facts['full_marks'])}分" if facts["full_marks"] is not None else ""
-    return f"{index}. {settings.group(group).heading}（共 {facts['unit_count']}家{marks}）："
-
-
-def _unranked_note(facts: dict[str, Any]) -> str | None:
-    parts = []
-    for key, phrase in (("no_orders", "本月无工单。"), ("no_due_orders", "本月无应办结工单。")):
-        names = facts[key]
-        if len(names) == 1:
-            parts.append(names[0] + phrase)
-        elif names:
-            parts.append(glue(_names(names) + "共", f"{len(names)}家单位{phrase}"))
-    return "注：" + "".join(parts) if parts else None
-
-
-def _scores_sentence(ranking: list[dict[str, Any]]) -> str:
-    if not ranking:
-        return "本月无参与排名的单位。"
-    first, *rest = ranking
-    parts = [glue(f"{first['unit_name']}考评得分为", f"{format_points(first['score'])}分")]
-    parts += [glue(e["unit_name"], f"{format_points(e['score'])}分") for e in rest]
-    return "，".join(parts) + "。"
-
-
-def _table_blocks(group: str, bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    ranking = bulletin["rankings"][group]
-    blocks = [f"**{settings.group(group).table_caption}**"]
-    blocks.append(ranking_table(ranking) if ranking else "本月无参与排名的单位。")
-    note = _unranked_note(bulletin["groups"][group])
-    if note:
-        blocks.append(note)
-    return blocks
-
-
-def _area_group(index: int, group: str, bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    ranking = bulletin["rankings"][group]
-    month_word = f"{_month_number(bulletin['month'])}月份，" if ranking else ""
-    intro = _group_intro(index, group, bulletin, settings) + month_word + _scores_sentence(ranking)
-    return [intro, *_table_blocks(group, bulletin, settings)]
-
-
-def _department_summary(facts: dict[str, Any]) -> str:
-    top = facts["units_at_least_99"]
-    if not top:
-        clauses = ["无考评得分在 99分以上的单位"]
-    elif len(top) == 1:
-        clauses = [glue(f"考评得分在 99分以上的单位有{top[0]}", "1家")]
-    else:
-        more = "等" if len(top) > 2 else ""
-        clauses = [glue(f"考评得分在 99分以上的单位共有{_names(top[:2])}{more}", f"{len(top)}家")]
-    if facts["no_orders"]:
-        clauses.append(f"无群众诉求的单位共有 {len(facts['no_orders'])}家")
-    if facts["no_due_orders"]:
-        clauses.append(f"无应办结工单的单位有 {len(facts['no_due_orders'])}家")
-    return "，".join(clauses) + "。"
-
-
-def lowest_paragraph(group: str, bulletin: dict[str, Any]) -> str | None:
-    """The lowest three with their scores, then each one's reasons from the explanations."""
-    lowest = bulletin["groups"][group]["lowest_units"]
-    if not lowest:
-        return None
-    text = (
-        "本月"
-        + "，".join(glue(u["unit_name"], f"{format_points(u['score'])}分") for u in lowest)
-        + "排名靠后。"
-    )
-    explained = []
-    for unit in lowest:
-        reasons = [
-            cjk_space(e["reason"]) for e in bulletin["explanations"] if e["unit_code"] == unit["unit_code"]
-        ]
-        if reasons:
-            explained.append(glue(unit["unit_name"], "。".join(reasons)))
-    if explained:
-        text += "；".join(explained) + "。"
-        text += f"上述{chinese_count(len(explained))}家单位应提高重视程度，进一步提升诉求办理质效。"
-    return text
-
-
-def _department_group(
-    index: int, group: str, bulletin: dict[str, Any], settings: BulletinSettings
-) -> list[str]:
-    facts = bulletin["groups"][group]
-    intro = _group_intro(index, group, bulletin, settings) + f"本月{settings.city_prefix}各成员单位中，"
-    blocks = [intro + _department_summary(facts)]
-    lowest = lowest_paragraph(group, bulletin)
-    if lowest:
-        blocks.append(lowest)
-    return blocks + _table_blocks(group, bulletin, settings)
-
-
-def _section_scores(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    county, district, department = RANKED_GROUPS
-    return [
-        f"## {SECTION_HEADINGS[0]}",
-        *_area_group(1, county, bulletin, settings),
-        *_area_group(2, district, bulletin, settings),
-        *_department_group(3, department, bulletin, settings),
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
-# 二、总体数据情况
-
-
-def _channel_label(name: str, first: bool) -> str:
-    if first and not name.endswith(("上报", "交办")):
-        return f"{name}受理"
-    return name
-
-
-def _category_label(name: str) -> str:
-    return f"{name}问题" if name.endswith("上报") else f"{name}类"
-
-
-def _share_items(entries: list[dict[str, Any]], label: Callable[[str, bool], str], first_total: str) -> str:
-    """`电话受理 43344件，占工单总数的 61.1%；…` (channel and category labels follow the spacing rule)."""
-    parts = []
-    for i, entry in enumerate(entries):
-        whole = first_total if i == 0 else "总数"
-        name = cjk_space(label(entry["name"], i == 0))
-        parts.append(glue(name, f"{entry['count']}件，占{whole}的 {format_rate(entry['share'])}"))
-    return "；".join(parts) + "。"
-
-
-def _section_intake(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    intake = bulletin["intake"]
-    month_word = f"{_month_number(bulletin['month'])}月份，"
-    platform = settings.platform_name
-    first = (
-        f"1. 诉求受理情况：{month_word}{platform}共受理各类诉求 {intake['total']}件。"
-        f"其中，当月受理 {intake['received_this_month']}件，上月结转 {intake['carried_over']}件。"
-        f"{platform}通过查询知识库、三方通话等方式直接办理 {intake['direct']}件，"
-        f"交办服务工单 {intake['dispatched']}件"
-    )
-    rates = [
-        (label, intake[key])
-        for label, key in (
-            ("按时办结率", "on_time_completion_rate"),
-            ("及时签收率", "timely_sign_rate"),
-            ("回访满意率", "satisfaction_rate"),
-        )
-        if intake[key] is not None
-    ]
-    first += "".join(f"，{label} {format_rate(value)}" for label, value in rates) + "。"
-    quarantined = sum(bulletin["quarantined_rows"].values())
-    if quarantined:
-        first += f"另有 {quarantined}条报送数据不符合数据规范，已隔离核查，未纳入统计。"
-
-    if bulletin["by_channel"]:
-        channels = f"2. 诉求分类情况：按受理来源分，{month_word}{platform}" + _share_items(
-            bulletin["by_channel"], _channel_label, "工单总数"
-        )
-    else:
-        channels = f"2. 诉求分类情况：{month_word}{platform}未受理诉求。"
-    blocks = [f"## {SECTION_HEADINGS[1]}", first, channels]
-    if bulletin["by_category"]:
-        blocks.append(
-            "按受理类别分："
-            + _share_items(bulletin["by_category"], lambda name, _first: _category_label(name), "总数")
-        )
-    return blocks
-
-
-# ---------------------------------------------------------------------------------------------
-# 三、省派工单情况
-
-
-def _province_change(bulletin: dict[str, Any]) -> str:
-    change = bulletin["province"]["change"]
-    if change is None or bulletin["province"]["previous_count"] is None:
-        return f"因系统中无 {_previous_month_number(bulletin['month'])}月份工单数据，暂不与上月比较"
-    if change > 0:
-        return f"较上月增加 {change}件"
-    if change < 0:
-        return f"较上月减少 {-change}件"
-    return "与上月持平"
-
-
-def _province_on_time(province: dict[str, Any]) -> str:
-    text = "（1）按时办结率。"
-    if province["on_time_rate"] is None:
-        return text + "本月无应办结的省派工单。"
-    text += f"省派工单按时办结率 {format_rate(province['on_time_rate'])}。"
-    full = province["units_all_on_time"]
-    if len(full) == 1:
-        text += f"{full[0]}为 100%。"
-    elif full:
-        text += _first_named(full) + "均为 100%。"
-    late = province["units_late"]
-    if late:
-        pairs = [(u["unit_name"], f"{u['late']}件") for u in late]
-        text += f"有 {len(late)}家单位存在未按时办结情况，分别为{_listing(pairs)}。"
-    else:
-        text += "各单位均按时办结。"
-    return text
-
-
-def _province_satisfaction(province: dict[str, Any]) -> str:
-    text = "（2）回访满意率。"
-    if province["satisfaction_rate"] is None:
-        return text + "本月无已回访的省派工单。"
-    text += f"省派工单回访满意率 {format_rate(province['satisfaction_rate'])}。"
-    clauses = []
-    full = province["units_full_satisfaction"]
-    if len(full) == 1:
-        clauses.append(f"{full[0]}为 100%")
-    elif full:
-        clauses.append(_first_named(full) + "为 100%")
-    below = province["units_below_98"]
-    if below:
-        pairs = [(u["unit_name"], format_rate(u["rate"])) for u in below[:LOWEST_NAMED]]
-        lead = "较低的单位有" if len(below) > LOWEST_NAMED else "分别为"
-        clauses.append(f"回访满意率低于 98%的有 {len(below)}家单位，{lead}{_listing(pairs)}")
-    else:
-        clauses.append("各单位回访满意率均不低于 98%")
-    return text + "，".join(clauses) + "。"
-
-
-def _section_province(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    province = bulletin["province"]
-    month_word = f"{_month_number(bulletin['month'])}月份，"
-    first = (
-        f"1. 诉求受理情况：{month_word}{settings.province_platform_name}交办工单 {province['count']}件，"
-        f"{_province_change(bulletin)}。"
-    )
-    supervision = f"国务院{LDQUO}互联网+督查{RDQUO}交办单"
-    if province["supervision_count"]:
-        first += f"其中，{supervision} {province['supervision_count']}件。"
-    else:
-        first += f"其中，无{supervision}。"
-    blocks = [f"## {SECTION_HEADINGS[2]}", first]
-    if not province["count"]:
-        blocks.append("2. 诉求处办情况：本月无省派工单。")
-        return blocks
-    top = [(u["unit_name"], f"{u['count']}件") for u in province["top_units"]]
-    blocks.append(
-        f"2. 诉求处办情况：{month_word}承办省派工单的成员单位共 {province['unit_count']}家，"
-        f"工单数量较多的单位有{_listing(top)}。"
-    )
-    blocks.append(_province_on_time(province))
-    blocks.append(_province_satisfaction(province))
-    return blocks
-
-
-# ---------------------------------------------------------------------------------------------
-# 四、考评指标情况
-
-
-def _lowest_sentence(label: str, entries: list[dict[str, Any]]) -> str:
-    shown = [e for e in entries if e["rate"] is not None and e["rate"] < 100]
-    if not shown:
-        return f"{label}。各单位{label}均为 100%。"
-    first, *rest = shown
-    text = f"{label}。最低的单位为{glue(first['unit_name'], format_rate(first['rate']))}"
-    if rest:
-        text += "，其他较低的单位有" + _listing([(e["unit_name"], format_rate(e["rate"])) for e in rest])
-    return text + "。"
-
-
-def _section_indicators(bulletin: dict[str, Any], settings: BulletinSettings) -> list[str]:
-    month_word = f"{_month_number(bulletin['month'])}月份，"
-    county_heading = settings.group(RANKED_GROUPS[0]).heading
-    quality = bulletin["quality"]
-    blocks = [f"## {SECTION_HEADINGS[3]}"]
-
-    rows = bulletin["data_quality"]
-    if rows:
-        first, *rest = rows
-        parts = [glue(f"{first['unit_name']}数据质量得分为", f"{format_points(first['数据质量总分'])}分")]
-        parts += [glue(r["unit_name"], f"{format_points(r['数据质量总分'])}分") for r in rest]
-        blocks.append(f"1. {county_heading}数据质量情况：{month_word}" + "；".join(parts) + "。")
-        blocks.append(f"**{county_heading}数据质量得分情况**")
-        table_rows = [
-            [
-                r["unit_name"],
-                format_count(r["records"]),
-                *(format_table_score(r[k]) for k in DATA_QUALITY_KEYS),
-            ]
-            for r in rows
-        ]
-        blocks.append(_table(DATA_QUALITY_HEADER, table_rows, ("---", *("---:",) * 9)))
-    else:
-        blocks.append(f"1. {county_heading}数据质量情况：本月无县区数据质量得分。")
-
-    blocks.append(
-        f"2. 办件质效情况：{month_word}{settings.platform_name}办件质效总体情况较好，"
-        f"承办量在平均水平以上的单位共有 {quality['above_average_units']}家，但个别单位仍存在一些问题。"
-    )
-    blocks.append("（1）" + _lowest_sentence("及时签收率", quality["lowest_timely_sign"]))
-    blocks.append("（2）" + _lowest_sentence("按时办结率", quality["lowest_on_time_completion"]))
-    blocks.append("（3）" + _lowest_sentence("回访满意率", quality["lowest_satisfaction"]))
-    if quality["reply_finding_units"]:
-        blocks.append(
-            "（4）答复规范。经抽查，本月存在工单办理情况答复不规范问题的单位共有 "
-            f"{quality['reply_finding_units']}家。"
-        )
-    else:
-        blocks.append("（4）答复规范。经抽查，本月无存在工单办理情况答复不规范问题的单位。")
-    failed = quality["first_response_failed_units"]
-    if failed:
-        pairs = [(u["unit_name"], f"{u['failed']}件") for u in failed]
-        blocks.append(f"（5）首次回应率。经抽查，本月未在规定时间内联系服务对象的单位有{_listing(pairs)}。")
-    else:
-        blocks.append("（5）首次回应率。经抽查，本月无未在规定时间内联系服务对象的单位。")
-
-    blocks.append("3. 其他指标情况")
-    late = quality["knowledge_late_units"]
-    if late:
-        pairs = [(u["unit_name"], f"{u['late']}项") for u in late]
-        blocks.append(f"（1）知识储备。本月未及时填报知识库内容的单位有{_listing(pairs)}。")
-    else:
-        blocks.append("（1）知识储备。本月无未及时填报知识库内容的单位。")
-    deductions = quality["test_call_deductions"]
-    if deductions:
-        reasons: list[str] = []
-        for unit in deductions:
-            reasons += [r for r in unit["reasons"] if r not in reasons]
-        text = (
-            f"（2）实例拨测。本月实例拨测出现扣分情况的单位有{_names([u['unit_name'] for u in deductions])}"
-        )
-        if reasons:
-            text += f"，扣分点主要集中在{cjk_space(_names(reasons))}等"
-        blocks.append(text + "。")
-    else:
-        blocks.append("（2）实例拨测。本月实例拨测未发现扣分情况。")
-    return blocks
-
-
-def render_markdown(bulletin: dict[str, Any], settings: BulletinSettings) -> str:
+def markdown_blocks(document: Document) -> list[str]:
+    """The Markdown of each block (blocks without a Markdown form left out)."""
+    out: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Masthead):
+            out.append(markdown_text(block.issue))
+            out.append(f"{markdown_text(block.issuer)}{HEADER_GAP}{markdown_text(block.date)}")
+        elif isinstance(block, Title):
+            out.append(f"# {markdown_text(block.text)}")
+        elif isinstance(block, Heading):
+            out.append(f"{'#' * (block.level + 1)} {markdown_text(block.text)}")
+        elif isinstance(block, Caption):
+            out.append(f"**{markdown_text(block.text)}**")
+        elif isinstance(block, Table):
+            out.append(_table(block))
+        elif isinstance(block, Paragraph | Note):
+            out.append(markdown_text(block.text))
+        elif isinstance(block, KeyFigures | ChartRef):
+            continue
+        else:  # pragma: no cover - a new block type must be given a Markdown form
+            raise TypeError(f"no Markdown form for {type(block).__name__}")
+    return out
+
+
+def render_document_markdown(document: Document) -> str:
+    return "\n\n".join(markdown_blocks(document)) + "\n"
+
+
+def default_rules(bulletin: dict[str, Any], rulebook_path: str | Path | None = None) -> BulletinRules:
+    """The thresholds of the bulletin's own rulebook version, read from the rulebook file."""
+    from pipelines.settings import Settings
+
+    path = rulebook_path if rulebook_path is not None else Settings.from_env().rulebook_path
+    return rules_for_version(path, str(bulletin["rulebook_version"]))
+
+
+def render_markdown(
+    bulletin: dict[str, Any], settings: BulletinSettings, rules: BulletinRules | None = None
+) -> str:
     """The bulletin as Markdown: header, opening paragraph, sections 一 to 四."""
-    blocks = [
-        *_header(bulletin, settings),
-        *_section_scores(bulletin, settings),
-        *_section_intake(bulletin, settings),
-        *_section_province(bulletin, settings),
-        *_section_indicators(bulletin, settings),
-    ]
-    return "\n\n".join(blocks) + "\n"
+    rules = rules if rules is not None else default_rules(bulletin)
+    return render_document_markdown(compose_bulletin(bulletin, settings, rules))

@@ -7,7 +7,6 @@ from typing import Any
 import dagster as dg
 
 from pipelines.bulletin.writer import BulletinFiles
-from pipelines.contract import RANKED_GROUPS
 
 
 def asset_metadata(written: BulletinFiles) -> dict[str, Any]:
@@ -40,10 +39,10 @@ def asset_metadata(written: BulletinFiles) -> dict[str, Any]:
         "province_orders": province["count"],
         "province_on_time_rate": province["on_time_rate"],
         "province_satisfaction_rate": province["satisfaction_rate"],
-        "ranked_units": sum(len(figures["rankings"][g]) for g in RANKED_GROUPS),
+        "ranked_units": sum(len(ranking) for ranking in figures["rankings"].values()),
         "quarantined_rows": sum(figures["quarantined_rows"].values()),
     }
-    for group in RANKED_GROUPS:
+    for group in figures["rankings"]:
         ranking = figures["rankings"][group]
         if ranking:
             headline[f"first/{group}"] = f"{ranking[0]['unit_name']} {ranking[0]['score']}"

@@ -1,7 +1,8 @@
 """Write the bulletin files of one month under `<output>/<YYYY-MM>/`, atomically.
 
-bulletin.json and bulletin.md, then (documents.py) bulletin.docx, bulletin.xlsx, bulletin.html and
-charts/*.png, all from the one dict of `build_bulletin`. Everything is computed and rendered in
+bulletin.json (the dict of `build_bulletin`), the Document composed once from it (compose.py), then
+bulletin.md and (documents.py) bulletin.docx, bulletin.xlsx, bulletin.html and charts/*.png, all
+rendered from those blocks and that dict. Everything is computed and rendered in
 memory first; each file is then written to a temporary
 file in the same directory, flushed to disk and renamed over the target. A failing run leaves the
 previous files (or none) in place, never a half-written one.
@@ -19,10 +20,12 @@ from typing import Any
 import duckdb
 
 from pipelines.bulletin.charts import read_rate_history
+from pipelines.bulletin.compose import compose_bulletin
 from pipelines.bulletin.config import load_settings
 from pipelines.bulletin.documents import DOCX_NAME, HTML_NAME, XLSX_NAME, render_documents
 from pipelines.bulletin.figures import build_bulletin
-from pipelines.bulletin.markdown import render_markdown
+from pipelines.bulletin.markdown import render_document_markdown
+from pipelines.bulletin.rules import read_rules
 
 JSON_NAME = "bulletin.json"
 MARKDOWN_NAME = "bulletin.md"
@@ -70,9 +73,11 @@ def write_bulletin(
     """Build the bulletin of `month` from the marts and write every file of it."""
     settings = load_settings(settings_path)
     bulletin = build_bulletin(con, month)
+    rules = read_rules(con, month)
     json_text = bulletin_json(bulletin)
-    markdown_text = render_markdown(bulletin, settings)
-    documents = render_documents(bulletin, markdown_text, settings, read_rate_history(con, month))
+    document = compose_bulletin(bulletin, settings, rules)
+    markdown_text = render_document_markdown(document)
+    documents = render_documents(document, bulletin, settings, rules, read_rate_history(con, month))
 
     directory = Path(output_dir) / month
     json_path = directory / JSON_NAME

@@ -5,6 +5,11 @@ points with the format `0.00`, rates and shares as fractions (value / 100) with 
 so that Excel sorts, filters and sums them. Tables run one unit a row (the two-units-a-row layout
 is for print); each sheet has one styled header row, frozen, with a filter, and set column widths.
 A rate without a denominator is an empty cell.
+
+Every text cell is a string cell (`t="s"`), never a formula: openpyxl would store a text starting
+with `=` as a formula, so each text is written as a string explicitly, and one starting with `=`,
+`+`, `-`, `@` is also quote-prefixed (Excel keeps it text when the cell is edited); characters
+XML cannot hold are dropped (escaping.py).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from pipelines.bulletin.compose import county_group
 from pipelines.bulletin.config import BulletinSettings
+from pipelines.bulletin.escaping import is_formula_like, xml_text
 from pipelines.bulletin.figures import DATA_QUALITY_COLUMNS, HANDLING_ITEMS
-from pipelines.contract import RANKED_GROUPS
 
 COUNT, SCORE, PERCENT, TEXT = "0", "0.00", "0.00%", "@"
 HEADER_FONT = Font(name="等线", bold=True, color="FFFFFF")
@@ -32,7 +38,7 @@ BODY_FONT = Font(name="等线")
 
 #: sheet names (public: the tests and docs/documents.md name them)
 SHEET_SUMMARY = "概况"
-SHEET_RANKING = {group: f"排名-{group}" for group in RANKED_GROUPS}
+SHEET_RANKING_PREFIX = "排名-"
 SHEET_UNRANKED = "未参与排名"
 SHEET_CHANNELS = "受理来源"
 SHEET_CATEGORIES = "受理类别"
@@ -72,11 +78,33 @@ def percent(value: float | None) -> float | None:
     return float(Decimal(str(value)) / 100)
 
 
+def ranking_sheet(group: str) -> str:
+    """The sheet of a group's ranking (`排名-县区`)."""
+    return f"{SHEET_RANKING_PREFIX}{group}"
+
+
+def write_text(cell: Any, value: str) -> None:
+    """A text cell that stays text: a string cell, quote-prefixed when it looks like a formula."""
+    cell.value = xml_text(value)
+    cell.data_type = "s"
+    if is_formula_like(cell.value):
+        cell.quotePrefix = True
+
+
+def _append(sheet: Any, index: int, row: list[Any]) -> None:
+    for column, value in enumerate(row, start=1):
+        cell = sheet.cell(row=index, column=column)
+        if isinstance(value, str):
+            write_text(cell, value)
+        else:
+            cell.value = value
+
+
 def _sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[list[Any]]) -> None:
     sheet = workbook.create_sheet(title)
-    sheet.append([c.name for c in columns])
-    for row in rows:
-        sheet.append(row)
+    _append(sheet, 1, [c.name for c in columns])
+    for index, row in enumerate(rows, start=2):
+        _append(sheet, index, row)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -148,10 +176,11 @@ def render_xlsx(
     workbook.remove(workbook.active)
     _summary(workbook, bulletin, title, settings)
 
-    for group in RANKED_GROUPS:
+    groups = list(bulletin["rankings"])
+    for group in groups:
         _sheet(
             workbook,
-            SHEET_RANKING[group],
+            ranking_sheet(group),
             [Column("排名", 8, COUNT), Column("单位编码", 12), Column("单位", 26),
              Column("总工单数", 11, COUNT), Column("得分", 10, SCORE)],
             [[e["rank"], e["unit_code"], e["unit_name"], e["orders"], e["score"]]
@@ -160,7 +189,7 @@ def render_xlsx(
 
     unranked = [
         [group, name, reason]
-        for group in RANKED_GROUPS
+        for group in groups
         for key, reason in (("no_orders", "本月无工单"), ("no_due_orders", "本月无应办结工单"))
         for name in bulletin["groups"][group][key]
     ]
@@ -188,12 +217,13 @@ def render_xlsx(
          for u in bulletin["province"].get("units", [])],
     )  # fmt: skip
 
+    county = county_group(bulletin)
     dq_extra = (("platform_on_time_points", "县级平台按时办结得分"), ("platform_satisfaction_points",
                 "县级平台满意率得分"), ("county_platform", "县级平台办件得分"))  # fmt: skip
     _sheet(
         workbook,
         SHEET_DATA_QUALITY,
-        [Column("县区编码", 12), Column("县区", 14), Column("工单总数", 11, COUNT),
+        [Column(f"{county}编码", 12), Column(county, 14), Column("工单总数", 11, COUNT),
          *(Column(f"{key}得分" if key != "数据质量总分" else key, 11, SCORE) for key in DATA_QUALITY_COLUMNS),
          *(Column(label, 13, SCORE) for _, label in dq_extra)],
         [[r["unit_code"], r["unit_name"], r["records"], *(r[key] for key in DATA_QUALITY_COLUMNS),

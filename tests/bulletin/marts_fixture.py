@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from pipelines.raw_tables import REFERENCE_TABLES
+from pipelines.rulebook import RulebookVersion, load_rulebook
 from pipelines.settings import CONFIG_DIR
 
 #: the shipped publication settings
@@ -177,6 +178,61 @@ MART_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("test_call_deduction", "decimal(18,4)"),
         ("test_call_reasons", "varchar"),
     ],
+    "fct_unit_monthly_totals": [
+        ("month", "varchar"),
+        ("score_month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("unit_group", "varchar"),
+        ("orders", "bigint"),
+        ("is_ranked", "boolean"),
+        ("rank", "bigint"),
+        ("total", D),
+        ("total_exact", "decimal(38,12)"),
+    ],
+    "fct_year_to_date": [
+        ("month", "varchar"),
+        ("evaluation_year", "bigint"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("unit_group", "varchar"),
+        ("months_ranked", "bigint"),
+        ("first_month", "varchar"),
+        ("last_month", "varchar"),
+        ("score", D),
+        ("score_exact", "decimal(38,12)"),
+        ("rank", "bigint"),
+        ("display_order", "bigint"),
+    ],
+    "fct_recovery": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("item", "varchar"),
+        ("item_order", "bigint"),
+        ("part", "varchar"),
+        ("part_order", "bigint"),
+        ("denominator", "bigint"),
+        ("good", "bigint"),
+        ("target", "decimal(18,6)"),
+        ("to_full", "bigint"),
+    ],
+    "fct_lost_point_orders": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("order_id", "varchar"),
+        ("dispatch_level", "varchar"),
+        ("received_at", "timestamp"),
+        ("dispatched_at", "timestamp"),
+        ("sign_deadline", "timestamp"),
+        ("signed_at", "timestamp"),
+        ("due_at", "timestamp"),
+        ("completed_at", "timestamp"),
+        ("visit_result", "varchar"),
+        ("sign_late", "boolean"),
+        ("completion_late", "boolean"),
+        ("unsatisfied", "boolean"),
+    ],
 }
 
 UNITS = [
@@ -302,6 +358,12 @@ PROVINCE_UNITS = [
     ("LYG0102", 4, 4, 1, 75, 3, 3, 100),
     ("LYG0301", 1, 1, 0, 100, 1, 1, 100),
 ]
+
+
+def rulebook_version(effective_from: str) -> RulebookVersion:
+    """A version of the shipped rulebook (config/rulebook.yaml)."""
+    rulebook = load_rulebook(CONFIG_DIR / "rulebook.yaml")
+    return next(v for v in rulebook.versions if v.effective_from == effective_from)
 
 
 def create_marts(con: duckdb.DuckDBPyConnection) -> None:
@@ -578,15 +640,118 @@ def fill_month(con: duckdb.DuckDBPyConnection) -> None:
             },
         ],
     )
+    # every number of the shipped rulebook's version 2021-01, as the rulebook asset writes them
     insert(
         con,
         "raw.rulebook_params",
         [
-            {"version": "2021-01", "item": "及时签收率", "param": "weight", "value": 10},
-            {"version": "2021-01", "item": "按时办结率", "param": "weight", "value": 20},
+            {"version": "2021-01", "item": item, "param": param, "value": value}
+            for item, param, value in rulebook_version("2021-01").param_rows()
         ],
     )
     insert(con, "raw.rulebook_texts", [{"version": "2021-01", "key": "standard", "value": STANDARD}])
+    fill_year_to_date(con)
+    fill_recovery(con)
+
+
+#: the months of 2021 run by 2021-02: (score_month, unit_code, is_ranked, rank, total). The
+#: 2021-02 rows repeat SCORES; 2021-01 adds a few (LYG0306 was ranked in January only).
+MONTHLY_TOTALS = [
+    ("2021-01", "LYG0301", True, 1, 97.2),
+    ("2021-01", "LYG0305", True, 2, 81.0),
+    ("2021-01", "LYG0306", True, 3, 60.0),
+    ("2021-01", "LYG0102", True, 1, 140.0),
+    *[("2021-02", code, total is not None, rank, total) for code, _, total, rank, _ in SCORES],
+]
+#: fct_year_to_date at 2021-02: (unit_code, months_ranked, first, last, score, rank, display_order),
+#: deliberately not in display order
+YEAR_TO_DATE = [
+    ("LYG0302", 1, "2021-02", "2021-02", 99.0, 1, 2),
+    ("LYG0301", 2, "2021-01", "2021-02", 98.2, 4, 4),
+    ("LYG0303", 1, "2021-02", "2021-02", 99.0, 1, 1),
+    ("LYG0308", 1, "2021-02", "2021-02", 99.0, 1, 3),
+    ("LYG0305", 2, "2021-01", "2021-02", 80.0, 7, 7),
+    ("LYG0304", 1, "2021-02", "2021-02", 80.81, 6, 6),
+    ("LYG0309", 1, "2021-02", "2021-02", 84.36, 5, 5),
+    ("LYG0306", 1, "2021-01", "2021-01", 60.0, 8, 8),
+    ("LYG0102", 2, "2021-01", "2021-02", 139.11, 1, 1),
+    ("LYG0101", 1, "2021-02", "2021-02", 133.41, 2, 2),
+    ("LYG0201", 1, "2021-02", "2021-02", 87.28, 2, 2),
+    ("LYG0202", 1, "2021-02", "2021-02", 95.21, 1, 1),
+]
+#: fct_recovery: (unit_code, item, item_order, part, part_order, n, g, target, to_full), not in order
+RECOVERY = [
+    ("LYG0309", "回访满意率", 3, "市派", 1, 14, 12, 95, 2),
+    ("LYG0304", "回访满意率", 3, "省派", 2, 8, 6, 98, 2),
+    ("LYG0304", "回访满意率", 3, "市派", 1, 364, 329, 95, 17),
+    ("LYG0309", "及时签收率", 1, None, 1, 22, 16, 100, 6),
+    ("LYG0201", "按时办结率", 2, None, 1, 80, 70, 95, 6),
+    ("LYG0305", "按时办结率", 2, None, 1, 3, 2, 95, 1),
+]
+
+
+def fill_year_to_date(con: duckdb.DuckDBPyConnection) -> None:
+    groups = {c: g for c, _, g in UNITS}
+    insert(
+        con,
+        "fct_unit_monthly_totals",
+        [
+            {
+                "score_month": month,
+                "unit_code": code,
+                "unit_name": NAMES[code],
+                "unit_group": groups[code],
+                "orders": 1,
+                "is_ranked": ranked,
+                "rank": rank,
+                "total": total if total is not None else 0,
+                "total_exact": total if total is not None else 0,
+            }
+            for month, code, ranked, rank, total in MONTHLY_TOTALS
+        ],
+    )
+    insert(
+        con,
+        "fct_year_to_date",
+        [
+            {
+                "evaluation_year": 2021,
+                "unit_code": code,
+                "unit_name": NAMES[code],
+                "unit_group": groups[code],
+                "months_ranked": months,
+                "first_month": first,
+                "last_month": last,
+                "score": score,
+                "score_exact": score,
+                "rank": rank,
+                "display_order": order,
+            }
+            for code, months, first, last, score, rank, order in YEAR_TO_DATE
+        ],
+    )
+
+
+def fill_recovery(con: duckdb.DuckDBPyConnection) -> None:
+    insert(
+        con,
+        "fct_recovery",
+        [
+            {
+                "unit_code": code,
+                "unit_name": NAMES[code],
+                "item": item,
+                "item_order": item_order,
+                "part": part,
+                "part_order": part_order,
+                "denominator": n,
+                "good": g,
+                "target": target,
+                "to_full": to_full,
+            }
+            for code, item, item_order, part, part_order, n, g, target, to_full in RECOVERY
+        ],
+    )
 
 
 def fill_other_month(con: duckdb.DuckDBPyConnection) -> None:
@@ -671,6 +836,43 @@ def fill_other_month(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "raw.rulebook_texts",
         [{"version": "2020-01", "key": "standard", "value": "《旧标准》"}],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_year_to_date",
+        [
+            {
+                "evaluation_year": 2021,
+                "unit_code": "LYG0399",
+                "unit_name": "旧单位",
+                "unit_group": "市级部门及单位",
+                "months_ranked": 1,
+                "first_month": other,
+                "last_month": other,
+                "score": 50,
+                "rank": 1,
+                "display_order": 1,
+            }
+        ],
+        month=other,
+    )
+    insert(
+        con,
+        "fct_recovery",
+        [
+            {
+                "unit_code": "LYG0399",
+                "unit_name": "旧单位",
+                "item": "及时签收率",
+                "item_order": 1,
+                "part_order": 1,
+                "denominator": 9,
+                "good": 1,
+                "target": 100,
+                "to_full": 8,
+            }
+        ],
         month=other,
     )
 

@@ -22,9 +22,19 @@ def test_shipped_settings(settings_path: Path):
     assert settings.issue_year("2021-02") == 2021
     assert settings.issue_number("2021-02") == 4
     assert settings.publication_date("2021-02") == dt.date(2021, 3, 15)
-    # the rules: month number, the 15th of M+1 (December rolls into the next year)
-    assert settings.issue_number("2021-03") == 3
+    # the 15th of M+1 (December rolls into the next year)
     assert settings.publication_date("2021-12") == dt.date(2022, 1, 15)
+
+
+def test_a_year_of_issue_numbers(settings_path: Path):
+    """Counted from issue.start (2021-01 = 第 3 期): March follows February, every month one more
+    to December, then January 2022 restarts the year's series at 1."""
+    settings = load_settings(settings_path)
+    months = [f"2021-{m:02d}" for m in range(1, 13)] + [f"2022-{m:02d}" for m in range(1, 13)]
+    numbers = [settings.issue_number(m) for m in months]
+    assert numbers[:12] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    assert numbers[12:] == list(range(1, 13))
+    assert [settings.issue_year(m) for m in ("2021-12", "2022-01")] == [2021, 2022]
 
 
 def _write(tmp_path: Path, settings_path: Path, change) -> Path:
@@ -35,14 +45,23 @@ def _write(tmp_path: Path, settings_path: Path, change) -> Path:
     return path
 
 
-def test_offset_and_overrides(tmp_path: Path, settings_path: Path):
+def test_issue_start_count_and_publication_overrides(tmp_path: Path, settings_path: Path):
     def change(data):
-        data["issue"].update(offset=2, overrides={"2021-05": 9})
+        # two issues a month from 2021-05 = 第 9 期, one series running over the years
+        data["issue"] = {
+            "start": {"month": "2021-05", "number": 9},
+            "per_month": 2,
+            "restart_each_year": False,
+        }
         data["publication"] = {"day_of_next_month": 10, "overrides": {"2021-05": "2021-06-20"}}
 
     settings = load_settings(_write(tmp_path, settings_path, change))
-    assert settings.issue_number("2021-03") == 5
     assert settings.issue_number("2021-05") == 9
+    assert settings.issue_number("2021-06") == 11
+    assert settings.issue_number("2021-03") == 5
+    assert settings.issue_number("2022-01") == 25
+    with pytest.raises(BulletinConfigError, match="move issue.start to an earlier month"):
+        settings.issue_number("2020-12")
     assert settings.publication_date("2021-03") == dt.date(2021, 4, 10)
     assert settings.publication_date("2021-05") == dt.date(2021, 6, 20)
 
@@ -54,8 +73,10 @@ def test_offset_and_overrides(tmp_path: Path, settings_path: Path):
         (lambda d: d["groups"].pop("县区"), "groups is missing 考评组 '县区'"),
         (lambda d: d["groups"].update({"其他": {"heading": "x", "table_caption": "y"}}), "unknown 考评组"),
         (lambda d: d["groups"]["县区"].update(heading=""), "groups.县区.heading must be a non-empty text"),
-        (lambda d: d["issue"].update(rule="sequential"), "issue.rule must be one of"),
-        (lambda d: d["issue"].update(overrides={"2021-13": 4}), "is not a month YYYY-MM"),
+        (lambda d: d["issue"].update(overrides={"2021-03": 4}), "per-month overrides and offsets are gone"),
+        (lambda d: d["issue"].update(start={"month": "2021-13", "number": 4}), "is not a month YYYY-MM"),
+        (lambda d: d["issue"].update(start={"month": "2021-01", "number": 0}), "issue.start.number must be"),
+        (lambda d: d["groups"]["市级部门及单位"].update(style="list"), "style must be one of"),
         (lambda d: d["publication"].update(day_of_next_month=31), "day_of_next_month must be a whole number"),
         (lambda d: d["publication"].update(overrides={"2021-02": "15 March"}), "must be a date YYYY-MM-DD"),
     ],

@@ -9,7 +9,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.bulletin import load_settings, render_markdown
+from pipelines.bulletin import Document, compose_bulletin, load_settings, render_markdown
+from pipelines.bulletin.rules import BulletinRules, read_rules
 from pipelines.bulletin.writer import BulletinFiles, write_bulletin
 from tests.bulletin.marts_fixture import MONTH, SETTINGS_PATH, build_warehouse
 
@@ -40,6 +41,18 @@ def markdown(written: BulletinFiles) -> str:
 @pytest.fixture(scope="session")
 def settings():
     return load_settings(SETTINGS_PATH)
+
+
+@pytest.fixture(scope="session")
+def rules(documents_warehouse: Path) -> BulletinRules:
+    with duckdb.connect(str(documents_warehouse), read_only=True) as con:
+        return read_rules(con, MONTH)
+
+
+@pytest.fixture(scope="session")
+def model(data: dict[str, Any], settings, rules) -> Document:
+    """The bulletin's blocks, composed again from bulletin.json (every document renders them)."""
+    return compose_bulletin(data, settings, rules)
 
 
 @pytest.fixture(scope="session")

@@ -36,10 +36,10 @@ def history(documents_warehouse: Path):
 
 
 @pytest.fixture(scope="module")
-def charts(data, history):
+def charts(data, history, rules):
     context = strict_warnings()
     try:
-        return {chart.key: chart for chart in render_charts(data, rate_series(data, history))}
+        return {chart.key: chart for chart in render_charts(data, rate_series(data, history), rules)}
     finally:
         context.__exit__(None, None, None)
 

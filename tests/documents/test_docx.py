@@ -8,10 +8,11 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.table import Table
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipelines.bulletin.blocks import parse_blocks, split_title
+from pipelines.bulletin.compose import data_quality_header
+from pipelines.bulletin.document import Masthead, Table, Title
 from pipelines.bulletin.docx_writer import (
     FONT_BODY,
     FONT_HEADING,
@@ -24,7 +25,6 @@ from pipelines.bulletin.docx_writer import (
 )
 from pipelines.bulletin.formatting import format_rate, format_table_score
 from pipelines.bulletin.markdown import (
-    DATA_QUALITY_HEADER,
     DATA_QUALITY_KEYS,
     RANKING_COLUMNS,
     SECTION_HEADINGS,
@@ -38,19 +38,19 @@ def document(written):
 
 
 @pytest.fixture(scope="module")
-def content(document) -> list[Paragraph | Table]:
+def content(document) -> list[Paragraph | DocxTable]:
     return list(document.iter_inner_content())
 
 
-def cells(table: Table) -> list[list[str]]:
+def cells(table: DocxTable) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in table.rows]
 
 
-def table_after(content: list[Paragraph | Table], caption: str) -> Table:
+def table_after(content: list[Paragraph | DocxTable], caption: str) -> DocxTable:
     for i, item in enumerate(content):
         if isinstance(item, Paragraph) and item.text == caption:
             following = content[i + 1]
-            assert isinstance(following, Table), f"no table after {caption}"
+            assert isinstance(following, DocxTable), f"no table after {caption}"
             return following
     raise AssertionError(f"caption {caption!r} not in the document")
 
@@ -62,19 +62,20 @@ def unfold_ranking(rows: list[list[str]]) -> list[list[str]]:
     return left + right
 
 
-def test_every_block_of_the_bulletin_text_in_order(content, markdown):
-    """Paragraphs and tables in the Markdown's order, with the Markdown's words."""
+def test_every_block_of_the_bulletin_text_in_order(content, model):
+    """Paragraphs and tables in the document model's order, with its words (bulletin.md's)."""
     expected = []
-    for block in parse_blocks(markdown):
-        if block.kind == "dateline":
-            expected.append(("p", "\t".join(block.parts)))
-        elif block.kind == "title":
-            expected.append(("p", "\n".join(split_title(block.text))))
-        elif block.kind == "table":
+    for block in model.blocks:
+        if isinstance(block, Masthead):
+            expected.append(("p", block.issue))
+            expected.append(("p", f"{block.issuer}\t{block.date}"))
+        elif isinstance(block, Title):
+            expected.append(("p", "\n".join(block.lines)))
+        elif isinstance(block, Table):
             expected.append(("t", [list(block.header), *map(list, block.rows)]))
-        else:
+        elif hasattr(block, "text") and not hasattr(block, "key"):
             expected.append(("p", block.text))
-    actual = [("t", cells(i)) if isinstance(i, Table) else ("p", i.text) for i in content]
+    actual = [("t", cells(i)) if isinstance(i, DocxTable) else ("p", i.text) for i in content]
     assert actual == expected
 
 
@@ -107,7 +108,7 @@ def test_ranking_tables_equal_the_json(content, data, settings):
 def test_data_quality_table_equals_the_json(content, data, settings):
     caption = f"{settings.group(RANKED_GROUPS[0]).heading}数据质量得分情况"
     table = cells(table_after(content, caption))
-    assert tuple(table[0]) == DATA_QUALITY_HEADER
+    assert tuple(table[0]) == data_quality_header(RANKED_GROUPS[0])
     assert table[1:] == [
         [r["unit_name"], str(r["records"]), *(format_table_score(r[k]) for k in DATA_QUALITY_KEYS)]
         for r in data["data_quality"]
@@ -188,7 +189,7 @@ def test_a4_page_and_margins(document):
 
 
 def test_table_header_rows_repeat(content):
-    tables = [i for i in content if isinstance(i, Table)]
+    tables = [i for i in content if isinstance(i, DocxTable)]
     assert len(tables) == 4
     for table in tables:
         header = table.rows[0]._tr.trPr

@@ -8,8 +8,8 @@ import re
 import lxml.html
 import pytest
 
-from pipelines.bulletin.blocks import parse_blocks
 from pipelines.bulletin.charts import CHART_FILES
+from pipelines.bulletin.document import Caption, Masthead, Note, Paragraph
 from pipelines.bulletin.formatting import format_rate, format_table_score
 from pipelines.bulletin.markdown import DATA_QUALITY_KEYS, RANKING_COLUMNS, SECTION_HEADINGS
 from pipelines.contract import RANKED_GROUPS
@@ -35,19 +35,20 @@ def table_cells(table) -> list[list[str]]:
     return [[text(c) for c in row.xpath("./th|./td")] for row in table.xpath(".//tr")]
 
 
-def test_title_header_and_sections(page, data, settings, markdown):
-    title = next(b.text for b in parse_blocks(markdown) if b.kind == "title")
+def test_title_header_and_sections(page, data, settings, model):
+    title = model.title
     assert text(page.find(".//title")) == title
     assert text(page.find(".//h1")) == title
     assert [text(h) for h in page.iter("h2")] == list(SECTION_HEADINGS)
-    assert text(page.find_class("issue")[0]) == parse_blocks(markdown)[0].text
+    assert text(page.find_class("issue")[0]) == model.of_kind(Masthead)[0].issue
     dateline = [text(s) for s in page.find_class("dateline")[0].iter("span")]
     assert dateline[0] == settings.center_name
     assert page.get("lang") == "zh-CN"
 
 
-def test_paragraphs_are_the_bulletin_text(page, markdown):
-    expected = [b.text for b in parse_blocks(markdown) if b.kind in ("paragraph", "caption", "note")]
+def test_paragraphs_are_the_bulletin_text(page, model, markdown):
+    expected = [b.text for b in model.blocks if isinstance(b, Paragraph | Caption | Note)]
+    assert all(t in markdown for t in expected)
     body = [text(p) for p in page.xpath("//main/p|//main/section/p")]
     assert body == expected
 

@@ -20,10 +20,10 @@ from pipelines.bulletin.xlsx_writer import (
     SHEET_OTHER,
     SHEET_PROVINCE_UNITS,
     SHEET_QUALITY,
-    SHEET_RANKING,
     SHEET_SUMMARY,
     SHEET_UNIT_SCORES,
     SHEET_UNRANKED,
+    ranking_sheet,
 )
 from pipelines.contract import RANKED_GROUPS
 from tests.bulletin.marts_fixture import OTHER_MONTH
@@ -53,7 +53,7 @@ def fraction(rate: float | None) -> float | None:
 def test_sheets_in_order(workbook):
     assert workbook.sheetnames == [
         SHEET_SUMMARY,
-        *(SHEET_RANKING[g] for g in RANKED_GROUPS),
+        *(ranking_sheet(g) for g in RANKED_GROUPS),
         SHEET_UNRANKED,
         SHEET_CHANNELS,
         SHEET_CATEGORIES,
@@ -80,7 +80,7 @@ def test_every_sheet_has_a_styled_frozen_header_and_widths(workbook):
 
 def test_rankings(workbook, data):
     for group in RANKED_GROUPS:
-        sheet = workbook[SHEET_RANKING[group]]
+        sheet = workbook[ranking_sheet(group)]
         assert header(sheet) == ["排名", "单位编码", "单位", "总工单数", "得分"]
         assert rows(sheet) == [
             [e["rank"], e["unit_code"], e["unit_name"], e["orders"], e["score"]]

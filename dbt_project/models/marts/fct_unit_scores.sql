@@ -7,7 +7,9 @@
 --     unranked_reason is no_orders / no_due_orders and rank is null;
 --   * rank: competition rank on the rounded total within the group (1, 2, 3, 4, 4, 6);
 --   * display_order: the order the ranking table lists ranked units in (total desc, then orders
---     desc, then unit_code).
+--     desc, then unit_code);
+--   * total_exact: the same sum capped, not rounded (decimal(38,12)): what the year to date
+--     averages (rules.md "Year to date").
 with month_units as (
     select unit_code, unit_name, unit_group
     from {{ ref('stg_units') }}
@@ -114,6 +116,10 @@ unit_totals as (
             'least(full_marks, handling_points + bonus_points'
             ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
         ) }} as total,
+        {{ exact(
+            'least(full_marks, handling_points + bonus_points'
+            ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
+        ) }} as total_exact,
         case
             when orders = 0 then 'no_orders'
             when due_total = 0 then 'no_due_orders'
@@ -174,6 +180,7 @@ select
     unit_totals.first_response_failed,
     unit_totals.knowledge_late,
     {{ round2('unit_totals.test_call_deduction') }} as test_call_deduction,
-    ranked.display_order
+    ranked.display_order,
+    unit_totals.total_exact
 from unit_totals
 left join ranked on ranked.unit_code = unit_totals.unit_code
