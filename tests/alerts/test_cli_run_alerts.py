@@ -18,6 +18,9 @@ import duckdb
 import pytest
 
 from pipelines.demo.generator import generate_month
+from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.sensors.alerts import check_failure_alerts, indicator_anomaly_alerts
+from pipelines.settings import CONFIG_DIR
 from tests.alerts.conftest import WEBHOOK_KEY
 from tests.alerts.servers import HttpRecorder, HttpRequestRecord
 from tests.support.pipeline_run import HOTLINE, pipeline_env
@@ -80,6 +83,32 @@ def test_the_rerun_sends_nothing(two_runs: TwoRuns) -> None:
     assert two_runs.second.returncode == 0, two_runs.second.stderr[-3000:]
     assert two_runs.second_requests == []
     assert "0 alert(s) recorded" in two_runs.second.stderr
+
+
+def test_the_sensors_see_the_same_state(two_runs: TwoRuns, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The daemon's sensors, ticking after `hotline run`, find every alert already sent."""
+    root = two_runs.root
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+    monkeypatch.setenv("HOTLINE_OUTPUT", str(root / "output"))
+    resources = {
+        "files": HotlineFiles(
+            landing_dir=str(root / "landing"),
+            output_dir=str(root / "output"),
+            rulebook_path=str(CONFIG_DIR / "rulebook.yaml"),
+            bulletin_config_path=str(CONFIG_DIR / "bulletin.yaml"),
+        ),
+        "warehouse": WarehouseResource(database=str(root / "warehouse.duckdb")),
+    }
+    with HttpRecorder() as server, dg.DagsterInstance.get() as instance:
+        monkeypatch.setenv("HOTLINE_ALERT_WEBHOOK_URL", server.url(f"/hooks/{WEBHOOK_KEY}"))
+        messages = [
+            sensor.evaluate_tick(dg.build_sensor_context(instance=instance, resources=resources)).skip_message
+            for sensor in (check_failure_alerts, indicator_anomaly_alerts)
+        ]
+        assert server.requests == []
+    checks, anomalies = messages
+    assert "2 finished run(s)" in checks and ", 1 failed; 0 alert(s) recorded, 1 already sent" in checks
+    assert "evaluated 2021-01" in anomalies and "0 alert(s) recorded" in anomalies
 
 
 def test_the_warehouse_keeps_the_history(two_runs: TwoRuns) -> None:
