@@ -141,7 +141,7 @@ def test_the_check_warns_with_the_findings_and_says_when_history_is_short(con):
     assert young.metadata["history"].value.startswith("too little history: 2 of the 6 baseline month(s)")
 
 
-def test_the_checks_are_on_the_marts_and_never_error():
+def test_the_checks_are_on_the_marts():
     from pipelines.definitions import defs
 
     specs = {
