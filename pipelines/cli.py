@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -96,6 +97,7 @@ def demo(scale: float) -> None:
     from pipelines.demo.generator import generate_month
 
     settings = Settings.from_env()
+    os.environ.setdefault("HOTLINE_DEMO", "1")  # made-up phone numbers: the documented salt may be used
     for month in DEMO_MONTHS:
         click.echo(f"generating demo month {month} into {settings.landing_dir}")
         generate_month(month, settings.landing_dir, scale=scale)

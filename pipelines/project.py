@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from pipelines.dbt_artifacts import new_target_path
 from pipelines.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -22,5 +23,14 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+class HotlineDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource, with each invocation's artifacts under DAGSTER_HOME, the newest N
+    kept (pipelines/dbt_artifacts.py), instead of a new folder in the checkout per run."""
+
+    def _get_unique_target_path(self, *, context) -> Path:  # dagster-dbt 0.29 (pinned) hook
+        default = super()._get_unique_target_path(context=context)
+        return new_target_path(default.name)
+
+
 def build_dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    return HotlineDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())

@@ -11,11 +11,16 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.settings import Settings
-from pipelines.warehouse import warehouse_lock
+from pipelines.warehouse import open_warehouse, warehouse_lock
 
 
 class WarehouseResource(DuckDBResource):
-    """The DuckDB warehouse; a connection is only handed out under the warehouse's writer lock."""
+    """The DuckDB warehouse; a connection is only handed out under the warehouse's writer lock.
+
+    Another program holding the file (a notebook, DBeaver) makes the step wait at most
+    HOTLINE_WAREHOUSE_WAIT seconds, then fail naming that program's PID (pipelines/warehouse.py),
+    instead of dagster-duckdb's ten retries over about 100 s.
+    """
 
     @property
     def path(self) -> Path:
@@ -23,8 +28,16 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse_lock(self.path), super().get_connection() as con:
-            yield con
+        with warehouse_lock(self.path):
+            con = open_warehouse(
+                self.path,
+                config={"custom_user_agent": "dagster", **self.connection_config},
+                notify=dg.get_dagster_logger().warning,
+            )
+            try:
+                yield con
+            finally:
+                con.close()
 
 
 class HotlineFiles(dg.ConfigurableResource):
@@ -34,6 +47,23 @@ class HotlineFiles(dg.ConfigurableResource):
     output_dir: str
     rulebook_path: str
     bulletin_config_path: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.dagster_run
+        # the run's process, so that run monitoring can tell when it died (pipelines/run_liveness.py)
+        if context.instance is not None and run is not None:
+            from pipelines.run_liveness import tag_run_with_process
+
+            tag_run_with_process(context.instance, run)
+        # a run the daemon launched: output writable and disk room before any step touches the
+        # warehouse (`hotline run` checked this before creating its run; pipelines/preflight.py)
+        month = run.tags.get("dagster/partition") if run is not None else None
+        if month and run.tags.get("hotline/trigger") != "cli":
+            from dataclasses import replace
+
+            from pipelines.preflight import check_run_can_write
+
+            check_run_can_write(replace(Settings.from_env(), output_dir=self.output), month)
 
     @property
     def landing(self) -> Path:

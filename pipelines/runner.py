@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +13,12 @@ from filelock import FileLock
 
 from pipelines.instance import ensure_dagster_home
 from pipelines.partitions import validate_month
+from pipelines.preflight import check_before_run
+from pipelines.previous_month import mark_active, require_previous_month
+from pipelines.run_liveness import fail_runs_of_dead_processes, process_tags
+from pipelines.salt import resolve_phone_salt
 from pipelines.settings import Settings
+from pipelines.warehouse import held_by_another_run, wait_until_writable
 
 
 @dataclass
@@ -53,22 +60,52 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
     return instance
 
 
-def run_month(settings: Settings, month: str, log_level: str = "INFO") -> RunOutcome:
+def say_on_stderr(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr, flush=True)
+
+
+def before_run(settings: Settings, month: str, say: Callable[[str], None]) -> None:
+    """Everything that must hold before the warehouse is touched (README "Operations"): output,
+    instance and disk (pipelines/preflight.py), the salt, no other program holding the warehouse
+    (bounded wait), M−1 loaded when it has a landing folder. Raises ValueError with the fix."""
+    check_before_run(settings, month, say)
+    ensure_dagster_home(settings.dagster_home)
+    salt = resolve_phone_salt(settings)
+    if salt.warning:
+        say(salt.warning)
+    # another run of this project holding the warehouse is waited for by the steps (the writer
+    # lock); another program holding it is found here, before the first step
+    if not held_by_another_run(settings.warehouse_path):
+        wait_until_writable(settings.warehouse_path, notify=say)
+
+
+def run_month(
+    settings: Settings, month: str, log_level: str = "INFO", say: Callable[[str], None] = say_on_stderr
+) -> RunOutcome:
     validate_month(month)
     export_settings(settings)
-    ensure_dagster_home(settings.dagster_home)
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    before_run(settings, month, say)
+    marker = mark_active(settings.dagster_home, month)
+    try:
+        return _execute(settings, month, log_level, say)
+    finally:
+        marker.unlink(missing_ok=True)
 
+
+def _execute(settings: Settings, month: str, log_level: str, say: Callable[[str], None]) -> RunOutcome:
     from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
 
     job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
     with open_instance(settings.dagster_home) as instance:
+        for run_id in fail_runs_of_dead_processes(instance):
+            say(f"run {run_id} was left STARTED by a process that no longer exists: marked failed")
+        require_previous_month(settings, month, say)
         result = job.execute_in_process(
             partition_key=month,
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            tags={"hotline/trigger": "cli"},
+            tags={"hotline/trigger": "cli", **process_tags()},
         )
     outcome = RunOutcome(month=month, run_id=result.run_id, success=result.success)
     for event in result.all_events:

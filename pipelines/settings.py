@@ -11,7 +11,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 CONFIG_DIR = PROJECT_ROOT / "config"
 
-#: documented default; a center sets its own secret HOTLINE_PHONE_SALT in production
+#: the salt earlier versions documented: public, so a run using it warns (pipelines/salt.py)
 DEFAULT_PHONE_SALT = "hotline-bulletin-default-salt"
 
 
@@ -43,5 +43,6 @@ class Settings:
             dagster_home=_path_from_env("DAGSTER_HOME", data / "dagster_home"),
             rulebook_path=_path_from_env("HOTLINE_RULEBOOK", CONFIG_DIR / "rulebook.yaml"),
             bulletin_config_path=_path_from_env("HOTLINE_BULLETIN_CONFIG", CONFIG_DIR / "bulletin.yaml"),
-            phone_salt=os.environ.get("HOTLINE_PHONE_SALT", "") or DEFAULT_PHONE_SALT,
+            # empty: the random salt kept in DAGSTER_HOME (pipelines/salt.py resolve_phone_salt)
+            phone_salt=os.environ.get("HOTLINE_PHONE_SALT", "").strip(),
         )

@@ -22,6 +22,7 @@ BULLETIN_INPUTS = (
     "fct_quality_summary",
     "fct_quality_lowest",
     "fct_unit_findings",
+    "fct_duty_phone_calls",
     "fct_unit_monthly_totals",
     "fct_year_to_date",
     "fct_recovery",

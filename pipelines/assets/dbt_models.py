@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import dagster as dg
@@ -11,9 +12,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.assets.previews import month_preview
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
+from pipelines.previous_month import require_previous_month
 from pipelines.project import dbt_project
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import warehouse_lock
+from pipelines.settings import Settings
+from pipelines.warehouse import wait_until_writable, warehouse_lock
 
 MODELS_GROUP = "models"
 
@@ -44,7 +47,12 @@ def dbt_vars_for_month(month: str) -> str:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of the selected models for the partition's month, holding the warehouse lock."""
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
+    # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
+    settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
+    require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
     with warehouse_lock(warehouse.path):
+        # dbt's own connection fails at once on a file another program holds: wait (bounded) here
+        wait_until_writable(warehouse.path, notify=context.log.warning)
         args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
         yield from with_month_previews(
             dbt.cli(args, context=context).stream(), warehouse, context.partition_key, context.log

@@ -6,8 +6,10 @@ from pipelines.assets.previews import month_preview
 from pipelines.contract import INPUTS, InputSpec
 from pipelines.ingest.load import load_month_input
 from pipelines.ingest.locate import find_input_file
+from pipelines.ingest.normalize import uses_salt
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.salt import resolve_phone_salt
 from pipelines.settings import Settings
 
 INGEST_GROUP = "ingest"
@@ -37,8 +39,11 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         month = context.partition_key
         path = find_input_file(files.landing, month, spec)
+        salt = resolve_phone_salt(Settings.from_env())
+        if salt.warning and uses_salt(spec):
+            context.log.warning(salt.warning)
         with warehouse.get_connection() as con:
-            summary = load_month_input(con, spec, path, month, Settings.from_env().phone_salt)
+            summary = load_month_input(con, spec, path, month, salt.value)
             month_rows, preview = month_preview(con, f"raw.{spec.name}", month, order_by="source_row")
         if path is None:
             context.log.info(f"{spec.name}: no file for {month}; stored as an empty month")

@@ -560,10 +560,23 @@ def _section_indicators(bulletin: dict[str, Any], settings: BulletinSettings) ->
         )
         if reasons:
             text += f"，扣分点主要集中在{cjk_space(_names(reasons))}等"
-        blocks.append(item(text + "。"))
     else:
-        blocks.append(item("（2）实例拨测。本月实例拨测未发现扣分情况。"))
+        text = "（2）实例拨测。本月实例拨测未发现扣分情况"
+    blocks.append(item(text + _duty_phone_clause(quality) + "。"))
     return blocks
+
+
+def _duty_phone_clause(quality: dict[str, Any]) -> str:
+    """`；成员单位值班电话实例拨测未发现存在接听服务不规范的单位` as published, or the units whose
+    duty phone failed a test call; nothing when no duty phone was called (or figures without it)."""
+    duty = quality.get("duty_calls")
+    if not duty or not duty["calls"]:
+        return ""
+    failed = duty["failed_units"]
+    if not failed:
+        return "；成员单位值班电话实例拨测未发现存在接听服务不规范的单位"
+    pairs = [(u["unit_name"], f"{u['failed']}次") for u in failed]
+    return f"；成员单位值班电话实例拨测发现{_listing(pairs)}存在接听服务不规范情况"
 
 
 def _charts(section: int) -> list[Block]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from docx import Document
@@ -47,6 +48,7 @@ from pipelines.bulletin.charts import Chart
 from pipelines.bulletin.document import (
     Caption,
     ChartRef,
+    DocumentInfo,
     Heading,
     KeyFigures,
     Masthead,
@@ -83,6 +85,8 @@ STYLE_MASTHEAD = "通报版头"
 STYLE_TABLE = "通报表格"
 STYLE_NOTE = "通报表注"
 
+#: docProps/app.xml's Application
+APPLICATION = "hotline-bulletin"
 TABLE_SIZE = Pt(10.5)
 #: left and right padding of a table cell
 CELL_MARGIN = Cm(0.08)
@@ -299,15 +303,18 @@ def _cell_margins(table: Any) -> None:
 def column_widths(table: Table, width_cm: float | None = None) -> list[float]:
     """Widths (cm) of the table's columns within the text width: each text column as wide as its
     longest cell (one em a character), each number column as wide as its longest number (half an
-    em a character) and at least MIN_NUMBER_CM; the width left is shared by the number columns.
+    em a character), its header on two lines and at least MIN_NUMBER_CM; the width left is shared
+    by the number columns.
     When even that does not fit, the text columns give up the difference in proportion."""
     total = width_cm if width_cm is not None else Length(TEXT_WIDTH).cm
     pad = 2 * CELL_MARGIN.cm + 0.05
     count = len(table.header)
     longest = [max((len(row[c]) for row in table.rows), default=0) for c in range(count)]
     numeric = [table.is_numeric(c) for c in range(count)]
+    # a header may take two lines, evenly split (`数据完整` / `得分`), never one character alone
+    header = [-(-len(table.header[c]) // 2) * CHAR_CM + pad for c in range(count)]
     need = [
-        max(longest[c] * CHAR_CM * 0.5 + pad, MIN_NUMBER_CM)
+        max(longest[c] * CHAR_CM * 0.5 + pad, MIN_NUMBER_CM, header[c])
         if numeric[c]
         else max(longest[c], 2) * CHAR_CM + pad
         for c in range(count)
@@ -381,6 +388,23 @@ def _properties(document: Any, source: Doc) -> None:
         properties.created = stamp
         properties.modified = stamp
         properties.last_printed = stamp
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            # the template's thumbnail is a picture of another document
+            package.rels.pop(rel_id)
+        elif rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = _app_properties(info).encode("utf-8")
+
+
+def _app_properties(info: DocumentInfo) -> str:
+    """docProps/app.xml naming this application and the issuer (the template names Mac Word)."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>{APPLICATION}</Application><Company>{escape(xml_text(info.author))}</Company>"
+        "<DocSecurity>0</DocSecurity></Properties>"
+    )
 
 
 def render_docx(source: Doc, charts: Iterable[Chart] = ()) -> bytes:

@@ -154,6 +154,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "test_call_deduction",
         "test_call_reasons",
     ),
+    "marts.fct_duty_phone_calls": ("month", "unit_code", "unit_name", "calls", "failed"),
     "raw.rulebook_params": ("month", "version"),
     "raw.rulebook_texts": ("month", "version", "key", "value"),
     # year to date and points to recover (year_figures.py)
@@ -476,7 +477,8 @@ def _scores(con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules) ->
             "full_marks": _n(marks.pop()) if marks else None,
             "unit_count": len(members),
             "ranked_count": len(rankings[group]),
-            # ranked units scoring 99 or more, in ranking order (section 一.3 names the first two)
+            # ranked units scoring at least the handling items' full marks (99 in the default
+            # rulebook), in ranking order (section 一.3 names the first two)
             "units_at_least_99": [
                 r["unit_name"] for r in rankings[group] if to_decimal(r["score"]) >= rules.excellent_score
             ],
@@ -552,8 +554,18 @@ def _quality(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
             for r in findings
             if r["test_call_deduction"] is not None and to_decimal(r["test_call_deduction"]) > 0
         ],
-        # addition
+        # additions
         "average_orders": _n(summary["average_orders"]),
+        "duty_calls": _duty_calls(con, month),
+    }
+
+
+def _duty_calls(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+    """Duty-phone test calls (值班电话): how many, and the units with failed ones, by unit_code."""
+    rows = _month_rows(con, "marts.fct_duty_phone_calls", month, order_by="unit_code")
+    return {
+        "calls": sum(_i0(r["calls"]) for r in rows),
+        "failed_units": [_unit(r, failed=_i0(r["failed"])) for r in rows if _i0(r["failed"]) > 0],
     }
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: characters every chart label uses (group names, rates, months): all must have a real glyph
-PROBE_TEXT = "绩效考评县区市级部门及单位受理来源省派工单回访满意率按时办结及时签收月份年"
+PROBE_TEXT = "绩效考评县市区级及部门单位受理来源省派工单回访满意率按时办结及时签收月份年"
 #: known good families, best first (Simplified Chinese forms, then the small WenQuanYi fonts)
 PREFERRED_FAMILIES = (
     "Noto Sans CJK SC",

@@ -79,7 +79,7 @@ def percent(value: float | None) -> float | None:
 
 
 def ranking_sheet(group: str) -> str:
-    """The sheet of a group's ranking (`排名-县区`)."""
+    """The sheet of a group's ranking (`排名-` and the group's name)."""
     return f"{SHEET_RANKING_PREFIX}{group}"
 
 

@@ -178,6 +178,14 @@ MART_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("test_call_deduction", "decimal(18,4)"),
         ("test_call_reasons", "varchar"),
     ],
+    # empty in the fixture month (no duty phone called): tests add rows where they need them
+    "fct_duty_phone_calls": [
+        ("month", "varchar"),
+        ("unit_code", "varchar"),
+        ("unit_name", "varchar"),
+        ("calls", "bigint"),
+        ("failed", "bigint"),
+    ],
     "fct_unit_monthly_totals": [
         ("month", "varchar"),
         ("score_month", "varchar"),

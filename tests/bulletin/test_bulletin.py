@@ -651,3 +651,41 @@ def test_quiet_month_still_renders(con: duckdb.DuckDBPyConnection, settings_path
     ):
         assert sentence in text, sentence
     assert "排名靠后" not in text and "|" not in text
+
+
+def test_duty_phone_clause_of_section_four_three(con: duckdb.DuckDBPyConnection, settings_path: Path):
+    """四.3 (2) ends with the duty-phone calls as the published bulletin does: none failed → the
+    published clause; failures → the units and their failed calls; no duty call → no clause."""
+    settings = load_settings(settings_path)
+    lead = (
+        "（2）实例拨测。本月实例拨测出现扣分情况的单位有灌云县、海州区，"
+        "扣分点主要集中在服务流程不规范、缺乏沟通技巧等"
+    )
+    rows = [("LYG0302", "市人社局", 2, 0), ("LYG0101", "东海县", 3, 0), ("LYG0309", "万联能源集团", 1, 0)]
+    for code, name, calls, failed in rows:
+        con.execute(
+            "insert into marts.fct_duty_phone_calls values (?, ?, ?, ?, ?)",
+            [MONTH, code, name, calls, failed],
+        )
+    bulletin = build_bulletin(con, MONTH)
+    assert bulletin["quality"]["duty_calls"] == {"calls": 6, "failed_units": []}
+    text = render_markdown(bulletin, settings)
+    assert f"{lead}；成员单位值班电话实例拨测未发现存在接听服务不规范的单位。" in text
+
+    con.execute("update marts.fct_duty_phone_calls set failed = 1 where unit_code in ('LYG0302', 'LYG0309')")
+    con.execute("update marts.fct_duty_phone_calls set failed = 2 where unit_code = 'LYG0309'")
+    bulletin = build_bulletin(con, MONTH)
+    assert bulletin["quality"]["duty_calls"]["failed_units"] == [
+        {"unit_code": "LYG0302", "unit_name": "市人社局", "failed": 1},
+        {"unit_code": "LYG0309", "unit_name": "万联能源集团", "failed": 2},
+    ]
+    text = render_markdown(bulletin, settings)
+    failed = "成员单位值班电话实例拨测发现市人社局 1次、万联能源集团 2次存在接听服务不规范情况。"
+    assert f"{lead}；{failed}" in text
+
+    con.execute("delete from marts.fct_unit_findings")
+    text = render_markdown(build_bulletin(con, MONTH), settings)
+    assert (
+        "（2）实例拨测。本月实例拨测未发现扣分情况；成员单位值班电话实例拨测发现市人社局 1次、"
+        "万联能源集团 2次存在接听服务不规范情况。"
+    ) in text

@@ -8,7 +8,7 @@ with counties as (
     select unit_code
     from {{ ref('stg_units') }}
     where month = {{ month_var() }}
-      and unit_group = '县区'
+      and unit_group = {{ county_group() }}
 ),
 
 record_flags as (

@@ -5,7 +5,7 @@ with counties as (
     select unit_code, unit_name
     from {{ ref('stg_units') }}
     where month = {{ month_var() }}
-      and unit_group = '县区'
+      and unit_group = {{ county_group() }}
 ),
 
 data_quality as (

@@ -1,6 +1,7 @@
--- Scores of every unit of a ranked group (县区, 区及功能板块, 市级部门及单位) for the month: item
--- points, workload bonus, the county blocks, the total and the rank (rules.md "Points", "Who is
--- ranked", "Ranking, rounding and display"). Units of 不参与考评 are left out.
+-- Scores of every unit of a ranked group for the month (a group the month's rulebook version gives
+-- full marks, dim_units.is_ranked_group): item points, workload bonus, the county blocks (units with
+-- county data-quality rows), the total and the rank (rules.md "Points", "Who is ranked", "Ranking,
+-- rounding and display"). Units of unranked groups (不参与考评) are left out.
 --   * items, bonus and blocks are shown rounded to 2 decimals; `total` is the exact sum rounded once
 --     (half away from zero), capped at the group's full marks;
 --   * ranked = has dispatched orders and at least one order due in the month; otherwise
@@ -11,10 +12,10 @@
 --   * total_exact: the same sum capped, not rounded (decimal(38,12)): what the year to date
 --     averages (rules.md "Year to date").
 with month_units as (
-    select unit_code, unit_name, unit_group
-    from {{ ref('stg_units') }}
+    select unit_code, unit_name, unit_group, full_marks
+    from {{ ref('dim_units') }}
     where month = {{ month_var() }}
-      and unit_group in ('县区', '区及功能板块', '市级部门及单位')
+      and is_ranked_group
 ),
 
 unit_counts as (
@@ -61,11 +62,7 @@ unit_exact as (
         month_units.unit_code,
         month_units.unit_name,
         month_units.unit_group,
-        case month_units.unit_group
-            {%- for group in ['县区', '区及功能板块', '市级部门及单位'] %}
-            when '{{ group }}' then {{ rulebook_param('考评组', 'full_marks_' ~ group) }}
-            {%- endfor %}
-        end as full_marks,
+        month_units.full_marks,
         unit_counts.orders,
         unit_counts.completed_in_month,
         unit_counts.sign_total,
@@ -98,10 +95,10 @@ unit_exact as (
             ~ exact(rulebook_param('工作量加分', 'per_order') ~ ' * greatest(unit_counts.completed_in_month - '
                     ~ rulebook_param('工作量加分', 'threshold') ~ ', 0)') ~ ')'
         ) }} as bonus_points,
-        case when month_units.unit_group = '县区' then {{ exact('coalesce(county_data_quality.total, 0)') }} end
-            as data_quality_points,
-        case when month_units.unit_group = '县区' then {{ exact('coalesce(county_platform.total, 0)') }} end
-            as county_platform_points
+        case when county_data_quality.unit_code is not null
+            then {{ exact('coalesce(county_data_quality.total, 0)') }} end as data_quality_points,
+        case when county_platform.unit_code is not null
+            then {{ exact('coalesce(county_platform.total, 0)') }} end as county_platform_points
     from month_units
     inner join unit_counts on unit_counts.unit_code = month_units.unit_code
     left join unit_items on unit_items.unit_code = month_units.unit_code
