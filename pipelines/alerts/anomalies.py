@@ -79,6 +79,7 @@ def orders_change_alerts(
                     "change_pct": change_pct,
                     "threshold_pct": thresholds.orders_change_pct,
                     "min_orders": thresholds.orders_min,
+                    **({"unit_group": row["unit_group"]} if row.get("unit_group") else {}),
                 },
                 source={"asset": "marts/fct_unit_scores"},
                 key=dedup_key(AlertKind.ORDERS_CHANGE, month, row["unit_code"]),
@@ -138,6 +139,8 @@ def uptime_alerts(month: str, rows: Iterable[Row], target: float) -> list[Alert]
                     "target": target,
                     "probes": int(row["probes"]),
                     "ok_probes": int(row.get("ok_probes") or 0),
+                    # so that a group route (routing.py) reaches the county
+                    **({"unit_group": row["unit_group"]} if row.get("unit_group") else {}),
                 },
                 source={"asset": "intermediate/int_county_data_quality"},
                 key=dedup_key(AlertKind.UPTIME_BELOW_TARGET, month, row["unit_code"]),
@@ -250,7 +253,7 @@ def read_month_indicators(
     if history is not None:
         found.history = evaluate_history(con, month, holiday_months or {}, history)
     if _exists(con, "marts", "fct_unit_scores"):
-        sql = "select unit_code, unit_name, orders from marts.fct_unit_scores where month = ?"
+        sql = "select unit_code, unit_name, unit_group, orders from marts.fct_unit_scores where month = ?"
         found.unit_orders = _dicts(con.execute(sql, [month]))
         found.previous_unit_orders = _dicts(con.execute(sql, [prev]))
     if _exists(con, "marts", "fct_intake"):
@@ -267,10 +270,18 @@ def read_month_indicators(
             else ""
         )
         unit_name = "names.unit_name" if names else "null"
+        groups = (
+            "left join marts.fct_unit_scores scores"
+            " on scores.month = q.month and scores.unit_code = q.unit_code"
+            if _exists(con, "marts", "fct_unit_scores")
+            else ""
+        )
+        unit_group = "scores.unit_group" if groups else "null"
         found.uptime = _dicts(
             con.execute(
                 f"select q.unit_code, coalesce({unit_name}, q.unit_code) as unit_name, q.probes,"
-                f" q.ok_probes, q.uptime_rate from intermediate.int_county_data_quality q {names}"
+                f" q.ok_probes, q.uptime_rate, {unit_group} as unit_group"
+                f" from intermediate.int_county_data_quality q {names} {groups}"
                 " where q.month = ? order by q.unit_code",
                 [month],
             )

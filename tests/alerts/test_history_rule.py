@@ -111,6 +111,9 @@ def test_alerts_carry_the_expected_range_and_the_m1_rule_is_the_fallback(con):
     # 东海县 +121 % against its 春节 month is judged normal by its history: no orders_change;
     # 市新单位 has too little history, so the M−1 rule still speaks for it
     assert [k for k in by_key if k.startswith("orders_change")] == ["orders_change|2022-03|LYG0399"]
+    # a county's uptime alert carries its group, for a group route
+    assert by_key["uptime_below_target|2022-03|LYG0101"].details["unit_group"] == "县区"
+    assert by_key["orders_change|2022-03|LYG0399"].details["unit_group"] == "市级部门及单位"
 
 
 def test_the_history_settings_come_from_the_env(con, tmp_path):
