@@ -11,7 +11,7 @@ PORT ?= 3000
 # Debian packages: a CJK font for the charts' Chinese labels, Chromium for tests/browser.
 SYSTEM_PACKAGES ?= fontconfig fonts-wqy-microhei chromium
 
-.PHONY: setup system-packages demo test lint dev bench clean
+.PHONY: setup system-packages demo test test-fast lint dev bench clean
 
 setup: system-packages $(BIN)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml ## system packages, venv, packages, dbt manifest, Dagster instance
 
@@ -53,14 +53,19 @@ test: setup ## lint and the whole test suite
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/pytest -q
 
+test-fast: setup ## lint and the tests not marked slow (no dbt build, no Dagster run): well under a minute
+	$(BIN)/ruff check pipelines tests
+	$(BIN)/pytest -q -m "not slow"
+
 lint: setup
 	$(BIN)/ruff check pipelines tests
 
 dev: setup ## the Dagster UI on http://127.0.0.1:$(PORT)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
-bench: setup ## speed and memory goals (not part of make test)
-	$(BIN)/pytest -q -s benchmarks
+# BENCH_SCALES=1,10 BENCH_CASES=scale make bench measures a part; measured cases are kept (BENCH_FORCE=1)
+bench: setup ## pipeline vs DuckDB-only reference at scale 1, 10, 140, history, backfill: docs/benchmarks.md
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(DATA) dbt_project/target dbt_project/logs

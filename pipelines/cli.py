@@ -81,13 +81,64 @@ def _run_one(settings: Settings, month: str) -> Path:
 
 
 @main.command()
-@click.option("--month", required=True, help="The month (partition) to evaluate, YYYY-MM.")
+@click.option("--month", help="The month (partition) to evaluate, YYYY-MM.")
+@click.option("--from", "first", help="With --to: run every month of a range, one run a month.")
+@click.option("--to", "last", help="The last month of the range (included), YYYY-MM.")
 @click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
 @click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
-def run(month: str, landing: Path | None, warehouse: Path | None, output: Path | None) -> None:
-    """Materialize every asset of one month through Dagster (recorded in DAGSTER_HOME)."""
-    _run_one(_settings(landing, warehouse, output), month)
+def run(
+    month: str | None,
+    first: str | None,
+    last: str | None,
+    landing: Path | None,
+    warehouse: Path | None,
+    output: Path | None,
+) -> None:
+    """Materialize every asset of one month (--month) or of each month of a range (--from/--to)
+    through Dagster, recorded in DAGSTER_HOME. A range is a backfill: the months run in order, one
+    Dagster run each, in one process (the definitions are loaded once)."""
+    from pipelines.partitions import month_range
+
+    if month and (first or last):
+        _fail("give either --month or --from/--to, not both")
+    if not month and not (first and last):
+        _fail("give --month YYYY-MM, or --from YYYY-MM --to YYYY-MM")
+    try:
+        months = [month] if month else month_range(first, last)
+    except ValueError as exc:
+        _fail(str(exc))
+    settings = _settings(landing, warehouse, output)
+    for each in months:
+        _run_one(settings, each)
+
+
+@main.command()
+@click.option(
+    "--rulebook", "draft", type=click.Path(path_type=Path), required=True, help="The draft rulebook YAML."
+)
+@click.option("--month", "months", multiple=True, required=True, help="A loaded month, YYYY-MM (repeatable).")
+@click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
+@click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
+def whatif(draft: Path, months: tuple[str, ...], warehouse: Path | None, output: Path | None) -> None:
+    """Trial scoring (试算): score loaded months with a draft rulebook, never touching the bulletin."""
+    from pipelines.whatif import WhatifError, run_whatif
+
+    settings = _settings(None, warehouse, output)
+    try:
+        results = run_whatif(
+            settings.warehouse_path, settings.output_dir, draft, list(months), log=click.echo
+        )
+    except (WhatifError, ValueError) as exc:
+        _fail(str(exc))
+    for result in results:
+        click.secho(
+            f"{result.month}: {len(result.moves)} of {len(result.units)} ranked units change rank "
+            f"with {result.draft_name}",
+            fg="green",
+        )
+        for path in result.files.values():
+            click.echo(f"  {path}")
 
 
 @main.command()

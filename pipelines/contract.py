@@ -66,6 +66,8 @@ VISIT_RESULTS = ("满意", "基本满意", "不满意", "未回访")
 INSPECTION_ITEMS = ("答复规范", "首次回应")
 TEST_CALL_TARGETS = ("热线坐席", "值班电话")
 COUNTY_RECORD_STATUSES = ("办理中", "已办结")
+APPEAL_ITEMS = ("回访满意率", "按时办结率", "及时签收率")
+APPEAL_DECISIONS = ("通过", "不通过", "待审核")
 
 T = ColumnType
 
@@ -193,6 +195,23 @@ COUNTY_ASSESSMENTS = InputSpec(
     ),
 )
 
+APPEALS = InputSpec(
+    name="appeals",
+    title="申诉",
+    id_column="appeal_id",
+    columns=(
+        Column("appeal_id", T.TEXT, "申诉编号"),
+        Column("order_id", T.TEXT, "工单编号"),
+        Column("unit_code", T.TEXT, "申诉单位编码"),
+        Column("item", T.ENUM, "申诉事项", values=APPEAL_ITEMS),
+        Column("submitted_at", T.TIMESTAMP, "申诉时间"),
+        Column("decision", T.ENUM, "审核结果", values=APPEAL_DECISIONS),
+        Column("decided_at", T.TIMESTAMP, "审核时间"),
+        # free text that may hold personal data: masked in raw, never copied out of it
+        Column("reason", T.TEXT, "申诉理由", required_in_header=False, personal=True),
+    ),
+)
+
 INPUTS: tuple[InputSpec, ...] = (
     UNITS,
     ORDERS,
@@ -202,6 +221,7 @@ INPUTS: tuple[InputSpec, ...] = (
     COUNTY_RECORDS,
     INTERFACE_PROBES,
     COUNTY_ASSESSMENTS,
+    APPEALS,
 )
 INPUTS_BY_NAME: dict[str, InputSpec] = {spec.name: spec for spec in INPUTS}
 

@@ -9,7 +9,9 @@ from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.history_checks import history_checks
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.assets.report_cards import unit_report_cards
 from pipelines.assets.validation import validation_assets, validation_checks
+from pipelines.assets.whatif import whatif_job
 from pipelines.partitions import monthly_partitions
 from pipelines.resources import build_resources
 from pipelines.sensors import build_automation
@@ -30,10 +32,18 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
     automation = build_automation(monthly_bulletin_job)
     return dg.Definitions(
-        assets=[*raw_assets, *validation_assets, rulebook, working_calendar, dbt_models, bulletin],
+        assets=[
+            *raw_assets,
+            *validation_assets,
+            rulebook,
+            working_calendar,
+            dbt_models,
+            bulletin,
+            unit_report_cards,
+        ],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
         asset_checks=[*validation_checks, *history_checks],
-        jobs=[monthly_bulletin_job],
+        jobs=[monthly_bulletin_job, whatif_job],
         sensors=automation.sensors,
         schedules=automation.schedules,
         resources=build_resources(settings),

@@ -44,6 +44,17 @@ def previous_month(month: str) -> str:
         prev = start.replace(month=start.month - 1)
     return prev.strftime(MONTH_FORMAT)
 
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included, in order (ValueError if last < first)."""
+    month, months = validate_month(first), []
+    if validate_month(last) < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    while month <= last:
+        months.append(month)
+        month = month_cutoff(month).strftime(MONTH_FORMAT)
+    return months
+
+
 #: every asset computes one month per run (the dbt models read one `month` var)
 ONE_MONTH_PER_RUN = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
 # `backfill_policy=` on @asset is marked beta; we rely on it deliberately, so don't warn at every load.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -60,6 +61,14 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
     return instance
 
 
+@functools.cache
+def _monthly_job(settings: Settings) -> dg.JobDefinition:
+    """The monthly job wired to the settings, built once per process (a range reuses it)."""
+    from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
+
+    return build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+
+
 def say_on_stderr(message: str) -> None:
     print(f"note: {message}", file=sys.stderr, flush=True)
 
@@ -93,9 +102,7 @@ def run_month(
 
 
 def _execute(settings: Settings, month: str, log_level: str, say: Callable[[str], None]) -> RunOutcome:
-    from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
-
-    job = build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+    job = _monthly_job(settings)
     with open_instance(settings.dagster_home) as instance:
         for run_id in fail_runs_of_dead_processes(instance):
             say(f"run {run_id} was left STARTED by a process that no longer exists: marked failed")

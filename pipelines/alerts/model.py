@@ -21,6 +21,7 @@ class AlertKind:
     EXPORTS_MISSING = "exports_missing"
     #: reserved for the unit report cards (another feature): sent to the unit's route only
     REPORT_CARD = "report_card"
+    FIGURES_CORRECTED = "figures_corrected"
 
     ALL = (
         CHECK_FAILED,
@@ -32,6 +33,7 @@ class AlertKind:
         HISTORY_ANOMALY,
         EXPORTS_MISSING,
         REPORT_CARD,
+        FIGURES_CORRECTED,
     )
 
 
@@ -46,6 +48,7 @@ KIND_TITLES: dict[str, str] = {
     AlertKind.HISTORY_ANOMALY: "指标偏离本单位历史",
     AlertKind.EXPORTS_MISSING: "月度导出文件未到",
     AlertKind.REPORT_CARD: "单位成绩单",
+    AlertKind.FIGURES_CORRECTED: "已发布月份数据更正",
 }
 
 

@@ -26,7 +26,26 @@ BULLETIN_INPUTS = (
     "fct_unit_monthly_totals",
     "fct_year_to_date",
     "fct_recovery",
+    "fct_appeals",
 )
+
+def _alert_correction(context: dg.AssetExecutionContext, files: HotlineFiles, month: str, version) -> None:
+    """A published month's figures changed: alert once (alerts.jsonl and the configured channels)."""
+    from pipelines.alerts.corrections import correction_alert
+    from pipelines.alerts.dispatch import AlertDispatcher
+    from pipelines.alerts.settings import AlertSettings
+
+    context.log.warning(
+        f"{month}: published figures changed, version {version.previous} → {version.version} "
+        f"({version.changed_figures} figures; corrections.json)"
+    )
+    alert = correction_alert(
+        month, version.version, version.previous, version.changes, version.corrections_path,
+        {"asset": "bulletin", "run_id": context.run_id},
+    )  # fmt: skip
+    dispatcher = AlertDispatcher(AlertSettings.from_env(output_dir=files.output), logger=context.log)
+    context.log.info(dispatcher.dispatch([alert]).summary())
+
 
 @dg.asset(
     partitions_def=monthly_partitions,
@@ -50,6 +69,9 @@ def bulletin(
     with warehouse.get_connection() as con:
         written = write_bulletin(con, month, files.output, Path(files.bulletin_config_path))
     context.log.info(f"bulletin for {month} written to {written.directory}")
+    version = written.version
+    if version is not None and version.created and version.previous is not None:
+        _alert_correction(context, files, month, version)
     # the month's check results as numbers the UI plots (pipelines/assets/check_metadata.py)
     checks = check_counts(context.instance, context.run_id)
     return dg.MaterializeResult(metadata={**asset_metadata(written), **checks})

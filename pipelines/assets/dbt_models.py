@@ -2,8 +2,10 @@
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+import shutil
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,22 +20,71 @@ from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
 from pipelines.warehouse import wait_until_writable, warehouse_lock
 
-MODELS_GROUP = "models"
+#: models are grouped in the UI by their layer, the folder they live in (models/<layer>/)
+MODEL_LAYERS = ("staging", "intermediate", "marts")
+
+
+def model_layer(node: Mapping[str, Any]) -> str:
+    """`staging`, `intermediate` or `marts`: the model's folder under dbt_project/models."""
+    folder = node["fqn"][1] if len(node["fqn"]) > 2 else ""
+    if folder not in MODEL_LAYERS:
+        raise ValueError(f"dbt model {node['unique_id']} is outside models/{{{','.join(MODEL_LAYERS)}}}/")
+    return folder
+
 
 class HotlineDbtTranslator(DagsterDbtTranslator):
-    """Models go to one group; sources keep dagster-dbt's `raw/<table>` keys (our raw assets)."""
+    """Models are grouped by layer; sources keep dagster-dbt's `raw/<table>` keys (our raw assets)."""
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("model."):
-            spec = spec.replace_attributes(group_name=MODELS_GROUP)
+            spec = spec.replace_attributes(group_name=model_layer(manifest["nodes"][unique_id]))
         return spec
 
+
+#: the env var that tells dbt the month to build (dbt_project/macros/month_var.sql)
+MONTH_ENV = "HOTLINE_MONTH"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
 def dbt_vars_for_month(month: str) -> str:
-    """The `--vars` argument of one monthly run."""
+    """The `--vars` argument of one monthly run (for dbt by hand; the asset passes MONTH_ENV)."""
     return json.dumps({"month": month})
+
+
+def parse_state_path(warehouse_path: Path) -> Path:
+    """Where the dbt parse state of runs on this warehouse is kept: beside the warehouse file.
+
+    A different warehouse path is a different dbt profile, whose parse state dbt rejects; kept per
+    warehouse, runs on other warehouses (tests, benchmarks, a second center) cannot replace it.
+    """
+    return warehouse_path.with_name(warehouse_path.name + ".dbt-" + PARTIAL_PARSE_FILE)
+
+
+def start_from_parse_state(warehouse_path: Path, target_path: Path) -> None:
+    """Put the warehouse's kept parse state where dbt looks for it (dagster-dbt leaves it there)."""
+    kept = parse_state_path(warehouse_path)
+    if kept.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE_FILE)
+
+
+def keep_parse_state(warehouse_path: Path, target_path: Path) -> None:
+    """Keep this run's parse state for the next run on the warehouse (replaced atomically).
+
+    dbt re-parses only what changed since (usually nothing) instead of the whole project; dbt checks
+    the file and re-parses everything when it is stale (another dbt version, project or profile).
+    """
+    source = target_path / PARTIAL_PARSE_FILE
+    if not source.exists():
+        return
+    kept = parse_state_path(warehouse_path)
+    staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+    shutil.copyfile(source, staging)
+    os.replace(staging, kept)
+
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
@@ -45,18 +96,37 @@ def dbt_vars_for_month(month: str) -> str:
     backfill_policy=ONE_MONTH_PER_RUN,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build` of the selected models for the partition's month, holding the warehouse lock."""
+    """`dbt build` of the selected models for the partition's month, holding the warehouse lock.
+
+    dbt's events reach Dagster as each model and test finishes; the month's row count and a
+    preview of each built model follow as observations once dbt has exited (see
+    `with_month_observations`).
+    """
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
     # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
     settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
     require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
+    # the month as an env var, not --vars: a var on the command line makes dbt re-parse everything
+    os.environ[MONTH_ENV] = context.partition_key
+    # one target folder per run and month (dbt's artifacts), starting from the warehouse's parse state
+    run_folder = f"dbt_models-{context.run_id[:7]}-{context.partition_key}"
+    target_path = dbt_project.project_dir / "target" / run_folder
     with warehouse_lock(warehouse.path):
         # dbt's own connection fails at once on a file another program holds: wait (bounded) here
         wait_until_writable(warehouse.path, notify=context.log.warning)
-        args = ["build", "--vars", dbt_vars_for_month(context.partition_key)]
-        yield from with_month_previews(
-            dbt.cli(args, context=context).stream(), warehouse, context.partition_key, context.log
+        start_from_parse_state(warehouse.path, target_path)
+        # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
+        invocation = dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
         )
+        yield from with_month_observations(
+            invocation.stream(),
+            warehouse,
+            context.partition_key,
+            context.log,
+            context.asset_key_for_output,
+        )
+        keep_parse_state(warehouse.path, target_path)
 
 
 def _relations() -> dict[str, str]:
@@ -75,40 +145,46 @@ def model_metadata(con: duckdb.DuckDBPyConnection, relation: str, month: str) ->
     return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(preview or "(no rows)")}
 
 
-def with_month_previews(
-    events: Iterator[Any], warehouse: WarehouseResource, month: str, log: Any
+def with_month_observations(
+    events: Iterator[Any],
+    warehouse: WarehouseResource,
+    month: str,
+    log: Any,
+    asset_key_for_output: Callable[[str], dg.AssetKey],
 ) -> Iterator[Any]:
-    """The dbt events, each model's output carrying its month's row count and a preview.
+    """dbt's events as they come, then one observation per built model: its month's row count
+    and a preview.
 
-    dagster-dbt's `fetch_row_counts()` opens the DuckDB file in this process while dbt still
-    runs, with another configuration than the warehouse resource, which then cannot connect
-    ("different configuration than existing connections"). So the events are held until dbt has
-    exited, then one short connection (the warehouse lock is already held by the caller) counts
-    the month's rows. When dbt fails, the models it built are still reported, then the error.
+    The counts need the DuckDB file, which dbt holds open for writing until it exits (and the
+    adapter's response carries no row count on DuckDB): so each event is passed on at once, and
+    after dbt has exited one short connection (the caller holds the warehouse lock) reads every
+    built model. When dbt fails, the models it built are still observed, then the error is raised.
     """
-    held: list[Any] = []
+    built: list[tuple[dg.AssetKey, str]] = []
     failure: BaseException | None = None
     try:
         for event in events:
-            held.append(event)
-    except Exception as exc:  # reported after the events dbt did emit
+            if isinstance(event, dg.Output) and event.metadata.get("unique_id"):
+                built.append((asset_key_for_output(event.output_name), event.metadata["unique_id"].value))
+            yield event
+    except Exception as exc:  # the built models are still observed, then the error is raised
         failure = exc
-    relations = _relations()
-    outputs = [e for e in held if isinstance(e, dg.Output) and e.metadata.get("unique_id")]
-    extra: dict[int, dict[str, Any]] = {}
-    if outputs:
+    if built:
+        relations = _relations()
         try:
             con = duckdb.connect(str(warehouse.path), read_only=False)
             try:
-                for event in outputs:
-                    unique_id = event.metadata["unique_id"].value
+                for asset_key, unique_id in built:
                     if unique_id in relations:
-                        extra[id(event)] = model_metadata(con, relations[unique_id], month)
+                        yield dg.AssetObservation(
+                            asset_key=asset_key,
+                            partition=month,
+                            metadata=model_metadata(con, relations[unique_id], month),
+                        )
             finally:
                 con.close()
         except duckdb.Error as exc:
-            log.warning(f"row counts and previews of the dbt models are missing: {exc}")
-    for event in held:
-        yield event.with_metadata({**event.metadata, **extra[id(event)]}) if id(event) in extra else event
+            if log is not None:
+                log.warning(f"row counts and previews of the dbt models are missing: {exc}")
     if failure is not None:
         raise failure

@@ -37,6 +37,10 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
     def _raw_input(
         context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
+        # the contract checks that follow need Great Expectations: import it while the loads run
+        from pipelines.validation.warm_up import warm_up_in_background
+
+        warm_up_in_background()
         month = context.partition_key
         path = find_input_file(files.landing, month, spec)
         salt = resolve_phone_salt(Settings.from_env())

@@ -23,7 +23,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.assets.raw import raw_asset_key
-from pipelines.contract import INPUTS, ORDERS, UNITS, InputSpec
+from pipelines.contract import APPEALS, INPUTS, ORDERS, UNITS, InputSpec
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
 from pipelines.validation.policy import (
@@ -49,6 +49,13 @@ SHARE_CHECK = "quarantine_share"
 #: inputs without which the month cannot be computed at all: no accepted row is an ERROR
 ESSENTIAL_INPUTS = (UNITS.name, ORDERS.name)
 DATA_DOCS_FOLDER = "data_docs"
+#: what the appeals rules read besides the appeals (pipelines/validation/appeal_targets.py): the
+#: orders they name, the month's time limits and the working calendar (computed deadlines)
+APPEAL_TARGET_DEPS = (
+    raw_asset_key(ORDERS),
+    dg.AssetKey(["raw", "rulebook_time_limits"]),
+    dg.AssetKey(["raw", "working_calendar"]),
+)
 #: rules listed with their samples in the markdown metadata
 MAX_RULES_LISTED = 40
 
@@ -67,7 +74,7 @@ def data_docs_dir(output: Path, month: str, input_name: str | None = None) -> Pa
     partitions_def=monthly_partitions,
     backfill_policy=ONE_MONTH_PER_RUN,
     group_name=VALIDATION_GROUP,
-    deps=[raw_asset_key(spec) for spec in INPUTS],
+    deps=[*(raw_asset_key(spec) for spec in INPUTS), *APPEAL_TARGET_DEPS[1:]],
     description=(
         "`raw.quarantine`: the month's input rows that break a rule of their expectation suite "
         "(expectations/*.json), one row per source row with the rules it broke and the row minus "
@@ -228,14 +235,20 @@ def run_contract_check(
     )
 
 
+def _contract_check_deps(spec: InputSpec) -> list[dg.AssetKey] | None:
+    if spec is UNITS:
+        return None
+    # unit codes must exist in the month's (accepted) units; appeals also read their orders
+    return [raw_asset_key(UNITS), *(APPEAL_TARGET_DEPS if spec is APPEALS else ())]
+
+
 def build_contract_check(spec: InputSpec) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=raw_asset_key(spec),
         name=CONTRACT_CHECK,
         blocking=True,
         partitions_def=monthly_partitions,
-        # unit codes must exist in the month's (accepted) units
-        additional_deps=[raw_asset_key(UNITS)] if spec is not UNITS else None,
+        additional_deps=_contract_check_deps(spec),
         description=(
             f"Every rule of contract.md for {spec.name} ({spec.title}), from expectations/{spec.name}.json: "
             "counts per rule over the whole month, sample failing rows, GX Data Docs. WARN when rows "

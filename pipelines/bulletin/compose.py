@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pipelines.bulletin.compose_year import year_to_date_blocks
 from pipelines.bulletin.config import BulletinSettings
 from pipelines.bulletin.document import (
     Block,
@@ -300,6 +301,18 @@ def ranked_groups(bulletin: dict[str, Any]) -> list[str]:
     return list(bulletin["rankings"])
 
 
+def appeals_sentence(bulletin: dict[str, Any]) -> str | None:
+    """`本月受理申诉N件，通过M件。` after the rankings (None when the month has no appeal).
+
+    N = upheld + rejected + pending appeals (bulletin.json `appeals`), M = upheld (docs/decisions.md).
+    """
+    appeals = bulletin.get("appeals") or {}
+    received = sum(int(appeals.get(key, 0)) for key in ("upheld", "rejected", "pending"))
+    if not received:
+        return None
+    return f"本月受理申诉{received}件，通过{int(appeals.get('upheld', 0))}件。"
+
+
 def _section_scores(
     bulletin: dict[str, Any], settings: BulletinSettings, rules: BulletinRules
 ) -> list[Block]:
@@ -307,6 +320,9 @@ def _section_scores(
     for index, group in enumerate(ranked_groups(bulletin), start=1):
         phrase = _summary_group if settings.group(group).style == "summary" else _scores_group
         blocks += phrase(index, group, bulletin, settings, rules)
+    appeals = appeals_sentence(bulletin)
+    if appeals:
+        blocks.append(Paragraph(appeals))
     return blocks
 
 
@@ -566,6 +582,14 @@ def _section_indicators(bulletin: dict[str, Any], settings: BulletinSettings) ->
     return blocks
 
 
+def _year_to_date(bulletin: dict[str, Any], settings: BulletinSettings) -> list[Block]:
+    """Section 一's last part, after the month's rankings: the year to date (compose_year.py);
+    nothing for figures written before `year_to_date` existed."""
+    if "year_to_date" not in bulletin:
+        return []
+    return year_to_date_blocks(bulletin, settings, len(ranked_groups(bulletin)) + 1)
+
+
 def _duty_phone_clause(quality: dict[str, Any]) -> str:
     """`；成员单位值班电话实例拨测未发现存在接听服务不规范的单位` as published, or the units whose
     duty phone failed a test call; nothing when no duty phone was called (or figures without it)."""
@@ -600,6 +624,7 @@ def compose_bulletin(bulletin: dict[str, Any], settings: BulletinSettings, rules
         *_header(bulletin, settings),
         *_section_scores(bulletin, settings, rules),
         *_charts(1),
+        *_year_to_date(bulletin, settings),
         *_section_intake(bulletin, settings),
         *_charts(2),
         *_section_province(bulletin, settings, rules),

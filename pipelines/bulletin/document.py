@@ -82,7 +82,7 @@ class Caption:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    #: ranking | data_quality | table (renderers choose widths and phone layout by kind)
+    #: ranking | year_ranking | data_quality | table (renderers choose widths and phone layout by kind)
     kind: str = "table"
     #: per column: True when its cells are numbers (right-aligned, never broken across lines)
     numeric: tuple[bool, ...] = ()

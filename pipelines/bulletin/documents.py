@@ -20,6 +20,7 @@ from pipelines.bulletin.docx_writer import render_docx
 from pipelines.bulletin.html_writer import render_html
 from pipelines.bulletin.rules import BulletinRules
 from pipelines.bulletin.xlsx_writer import render_xlsx
+from pipelines.bulletin.year_charts import year_group_charts
 
 DOCX_NAME = "bulletin.docx"
 XLSX_NAME = "bulletin.xlsx"
@@ -44,6 +45,8 @@ def render_documents(
     """Every document of the bulletin as bytes (CJKFontMissingError when no CJK font is installed)."""
     series = rate_series(bulletin, history)
     charts = render_charts(bulletin, series, rules)
+    if "year_to_date" in bulletin:
+        charts += year_group_charts(bulletin)
     files = {f"{CHARTS_DIR}/{chart.file_name}": chart.png for chart in charts}
     files[DOCX_NAME] = render_docx(document)
     files[XLSX_NAME] = render_xlsx(bulletin, settings, document.title, series)

@@ -339,6 +339,9 @@ def _table(document: Any, block: Table) -> None:
     table.autofit = False
     _cell_margins(table)
     widths = column_widths(block)
+    # the style's id, looked up once: python-docx's `paragraph.style = …` scans every style of the
+    # document for each cell (most of the time of a table-heavy document such as a report card)
+    table_style_id = document.styles[STYLE_TABLE].style_id
     keep_together = len(block.rows) <= KEEP_TOGETHER_ROWS
     last = len(block.rows)
     for row_index, cells in enumerate((block.header, *block.rows)):
@@ -351,7 +354,7 @@ def _table(document: Any, block: Table) -> None:
             cell = row.cells[column]
             cell.width = Cm(widths[column])
             paragraph = cell.paragraphs[0]
-            paragraph.style = document.styles[STYLE_TABLE]
+            paragraph._p.style = table_style_id
             if keep_together and row_index < last:
                 paragraph.paragraph_format.keep_with_next = True
             run = paragraph.add_run(xml_text(text))

@@ -162,6 +162,9 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 QUARANTINE_TABLE = "raw.quarantine"
+#: optional: a warehouse built before appeals existed has no such mart (then: no appeals)
+APPEALS_MART = "marts.fct_appeals"
+APPEALS_COLUMNS = ("unit_code", "unit_name", "item", "upheld", "rejected", "pending")
 LOWEST_INDICATORS = {
     "timely_sign": "lowest_timely_sign",
     "on_time_completion": "lowest_on_time_completion",
@@ -590,6 +593,41 @@ def _explanations(con: duckdb.DuckDBPyConnection, month: str, ranked_codes: set[
     ]
 
 
+def _appeals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
+    """bulletin.md "Added keys" `appeals`: totals and the upheld appeals by unit_code then item.
+
+    `upheld` counts orders once per item (two upheld appeals on one order and item count once),
+    `rejected` and `pending` count appeals. `units` (an addition) lists every appealing unit and
+    item with the three counts, for the xlsx and the report cards.
+    """
+    if APPEALS_MART not in _relations(con):
+        rows: list[dict[str, Any]] = []
+    else:
+        columns = ", ".join(APPEALS_COLUMNS)
+        rows = _rows(con, f"select {columns} from {APPEALS_MART} where month = ?", [month])
+    rows.sort(key=lambda r: (r["unit_code"], _item_order(r["item"])))
+    units = [
+        {
+            "unit_code": r["unit_code"],
+            "unit_name": r["unit_name"],
+            "item": r["item"],
+            "upheld": _i0(r["upheld"]),
+            "rejected": _i0(r["rejected"]),
+            "pending": _i0(r["pending"]),
+        }
+        for r in rows
+    ]
+    return {
+        "upheld": sum(u["upheld"] for u in units),
+        "rejected": sum(u["rejected"] for u in units),
+        "pending": sum(u["pending"] for u in units),
+        "by_unit": [
+            {k: u[k] for k in ("unit_code", "unit_name", "item", "upheld")} for u in units if u["upheld"]
+        ],
+        "units": units,
+    }
+
+
 def build_bulletin(
     con: duckdb.DuckDBPyConnection, month: str, rules: BulletinRules | None = None
 ) -> dict[str, Any]:
@@ -619,6 +657,7 @@ def build_bulletin(
         "explanations": _explanations(con, month, scores["ranked_codes"]),
         "year_to_date": year_to_date(con, month, rules.ranked_groups),
         "recovery": recovery(con, month),
+        "appeals": _appeals(con, month),
         # additions
         "standard": standard,
         "groups": scores["groups"],

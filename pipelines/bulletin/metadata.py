@@ -46,6 +46,11 @@ def asset_metadata(written: BulletinFiles) -> dict[str, Any]:
         ranking = figures["rankings"][group]
         if ranking:
             headline[f"first/{group}"] = f"{ranking[0]['unit_name']} {ranking[0]['score']}"
+    if written.version is not None:
+        headline["version"] = written.version.version
+        headline["changed_figures"] = written.version.changed_figures
+        if written.version.corrections_path is not None:
+            links["corrections.json"] = dg.MetadataValue.path(str(written.version.corrections_path))
     text = written.markdown_path.read_text(encoding="utf-8") if written.markdown_path.exists() else ""
     # None is not a metadata value: a rate without a denominator is left out
     return {

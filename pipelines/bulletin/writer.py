@@ -26,6 +26,7 @@ from pipelines.bulletin.documents import DOCX_NAME, HTML_NAME, XLSX_NAME, render
 from pipelines.bulletin.figures import build_bulletin
 from pipelines.bulletin.markdown import render_document_markdown
 from pipelines.bulletin.rules import read_rules
+from pipelines.bulletin.versions import VersionOutcome, begin, finish
 
 JSON_NAME = "bulletin.json"
 MARKDOWN_NAME = "bulletin.md"
@@ -41,6 +42,8 @@ class BulletinFiles:
     xlsx_path: Path | None = None
     html_path: Path | None = None
     chart_paths: tuple[Path, ...] = ()
+    #: the published version the top folder now holds, and what changed (bulletin/versions.py)
+    version: VersionOutcome | None = None
 
 
 def bulletin_json(bulletin: dict[str, Any]) -> str:
@@ -70,7 +73,11 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def write_bulletin(
     con: duckdb.DuckDBPyConnection, month: str, output_dir: Path, settings_path: Path
 ) -> BulletinFiles:
-    """Build the bulletin of `month` from the marts and write every file of it."""
+    """Build the bulletin of `month` from the marts and write every file of it.
+
+    The files are a published version (bulletin/versions.py): when the figures differ from the
+    latest version's, they become the next version and corrections.json/.md list what changed.
+    """
     settings = load_settings(settings_path)
     bulletin = build_bulletin(con, month)
     rules = read_rules(con, month)
@@ -82,10 +89,12 @@ def write_bulletin(
     directory = Path(output_dir) / month
     json_path = directory / JSON_NAME
     markdown_path = directory / MARKDOWN_NAME
+    pending = begin(directory, json.loads(json_text))
     for relative, data in documents.files.items():
         write_atomic(directory / relative, data)
     write_atomic(json_path, json_text)
     write_atomic(markdown_path, markdown_text)
+    version = finish(directory, month, pending)
     return BulletinFiles(
         directory=directory,
         json_path=json_path,
@@ -95,4 +104,5 @@ def write_bulletin(
         xlsx_path=directory / XLSX_NAME,
         html_path=directory / HTML_NAME,
         chart_paths=tuple(directory / r for r in documents.files if r.startswith("charts/")),
+        version=version,
     )

@@ -168,6 +168,19 @@ def _summary(workbook: Workbook, bulletin: dict[str, Any], title: str, settings:
         cell.alignment = Alignment(horizontal="left", wrap_text=number_format == TEXT)
 
 
+def unit_appeals_text(bulletin: dict[str, Any]) -> dict[str, str]:
+    """unit_code → its appeals of the month, e.g. `回访满意率通过1件、不通过1件；按时办结率待审核1件`."""
+    texts: dict[str, list[str]] = {}
+    for entry in (bulletin.get("appeals") or {}).get("units", []):
+        counts = [
+            f"{label}{entry[key]}件"
+            for key, label in (("upheld", "通过"), ("rejected", "不通过"), ("pending", "待审核"))
+            if entry[key]
+        ]
+        texts.setdefault(entry["unit_code"], []).append(entry["item"] + "、".join(counts))
+    return {code: "；".join(parts) for code, parts in texts.items()}
+
+
 def render_xlsx(
     bulletin: dict[str, Any], settings: BulletinSettings, title: str, history: list[dict[str, Any]]
 ) -> bytes:
@@ -263,6 +276,7 @@ def render_xlsx(
     )  # fmt: skip
 
     ranks = {e["unit_code"]: e["rank"] for ranking in bulletin["rankings"].values() for e in ranking}
+    appeals = unit_appeals_text(bulletin)
     _sheet(
         workbook,
         SHEET_UNIT_SCORES,
@@ -271,11 +285,11 @@ def render_xlsx(
          *(Column(f"{item}得分", 11, SCORE) for item in HANDLING_ITEMS),
          Column("加分", 8, SCORE), Column("数据质量", 10, SCORE), Column("县级平台办件", 12, SCORE),
          Column("总分", 10, SCORE),
-         *(Column(label, 12, PERCENT) for _, label in UNIT_RATES)],
+         *(Column(label, 12, PERCENT) for _, label in UNIT_RATES), Column("申诉", 36)],
         [[u["unit_code"], u["unit_name"], u["group"], ranks.get(u["unit_code"]), u.get("orders"),
           *(u["items"][item] for item in HANDLING_ITEMS),
           u["bonus"], u["data_quality"], u["county_platform"], u["total"],
-          *(percent(u["rates"].get(key)) for key, _ in UNIT_RATES)]
+          *(percent(u["rates"].get(key)) for key, _ in UNIT_RATES), appeals.get(u["unit_code"])]
          for u in bulletin["unit_scores"]],
     )  # fmt: skip
 

@@ -10,6 +10,7 @@ Writes, in the format of contract.md:
     <out>/<YYYY-MM>/county_records.csv | .parquet
     <out>/<YYYY-MM>/interface_probes.csv    UTF-8, English header
     <out>/<YYYY-MM>/county_assessments.xlsx Chinese header, byte-stable
+    <out>/<YYYY-MM>/appeals.csv             UTF-8, Chinese header: a few upheld, rejected, pending
 
 The units are always the reference ones (pipelines/demo/units_lianyungang.csv); an existing
 `<out>/units.csv` is left alone. Each month is generated on its own: the carried-over rows of M are
@@ -37,7 +38,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipelines.contract import (
+    APPEALS,
     COUNTY_ASSESSMENTS,
     COUNTY_RECORDS,
     INSPECTIONS,
@@ -48,6 +52,7 @@ from pipelines.contract import (
 )
 from pipelines.demo import reference as ref
 from pipelines.demo import side_tables
+from pipelines.demo.appeals import AppealCandidates, appeals
 from pipelines.demo.county_records import record_blocks
 from pipelines.demo.figures import MonthFigures
 from pipelines.demo.orders import OrderContext, generate_block
@@ -123,6 +128,8 @@ def generate_month(
     ctx = OrderContext.build(plan)
     figures = MonthFigures(plan)
     sample = side_tables.OrderSample.for_plan(plan)
+    candidates = AppealCandidates()
+    unit_codes = np.array([u.code for u in plan.units], dtype=object)
 
     orders_path = month_dir / f"orders.{fmt}"
     _remove_other(month_dir, "orders", orders_path)
@@ -137,6 +144,7 @@ def generate_month(
             rows = generate_block(block, ctx)
             writer.write(rows.columns)
             figures.add(rows)
+            candidates.add(rows, unit_codes, m.start, m.cutoff)
             sample.add(rows, rng_for(seed, m, STREAM_SIDE_TABLES, 0, block.slot, block.part))
     summary.paths["orders"], summary.row_counts["orders"] = orders_path, writer.rows
 
@@ -167,6 +175,13 @@ def generate_month(
         path, COUNTY_ASSESSMENTS, side_tables.county_assessments(plan), stamp=stamp
     )
     summary.paths[COUNTY_ASSESSMENTS.name] = path
+
+    path = month_dir / f"{APPEALS.name}.csv"
+    _remove_other(month_dir, APPEALS.name, path)
+    summary.row_counts[APPEALS.name] = write_csv(
+        path, APPEALS, appeals(candidates, m.compact, m.cutoff), chinese_headers=True
+    )
+    summary.paths[APPEALS.name] = path
 
     summary.figures = figures.as_dict()
     return summary

@@ -1,11 +1,13 @@
 """Run an input's expectation suite with Great Expectations over a pandas batch; write its Data Docs.
 
 Great Expectations is imported here, lazily (about 3.5 s): never when the Dagster definitions are
-loaded. Each call uses its own ephemeral context (nothing is kept between runs); the suite comes
-from `expectations/<input>.json`, the suite parameters (month bounds, unit codes) are passed at
-validation time, and a checkpoint with an `UpdateDataDocsAction` renders the result as a GX Data
-Docs site in `docs_dir` (one site per input and month, replaced on every run: an ephemeral context
-cannot add its pages to another run's site).
+loaded, and once per process, in a background thread started by the first raw asset of a run
+(`pipelines.validation.warm_up`), so the import overlaps the loads (DuckDB, which releases the GIL)
+instead of delaying the first contract check. Each call uses its own ephemeral context (nothing is
+kept between runs); the suite comes from `expectations/<input>.json`, the suite parameters (month
+bounds, unit codes) are passed at validation time, and a checkpoint with an `UpdateDataDocsAction`
+renders the result as a GX Data Docs site in `docs_dir` (one site per input and month, replaced on
+every run: an ephemeral context cannot add its pages to another run's site).
 """
 
 from __future__ import annotations

@@ -40,18 +40,28 @@ def compiled_suite(input_name: str) -> CompiledSuite:
 
 def public_columns(spec: InputSpec) -> list[str]:
     """Stored contract columns that may leave the raw table (no personal data, no free text)."""
-    return [stored_column_name(c) for c in spec.columns if stored_column_name(c) not in PRIVATE_COLUMNS]
+    return [
+        stored_column_name(c)
+        for c in spec.columns
+        if stored_column_name(c) not in PRIVATE_COLUMNS and not c.personal
+    ]
 
 
 def flag_column(index: int) -> str:
     return f'"__rule_{index}"'
 
 
-def flags_sql(spec: InputSpec, suite: CompiledSuite) -> str:
-    """Every row of the month of `raw.<input>` (`$month`) with one boolean column per rule."""
+def flags_sql(spec: InputSpec, suite: CompiledSuite, row_filter: str | None = None) -> str:
+    """Every row of the month of `raw.<input>` (`$month`) with one boolean column per rule.
+
+    `row_filter` (SQL over the raw columns) narrows the rows; it must keep every copy of an id
+    or none, so that uniqueness means what it means over the whole month.
+    """
     flags = "".join(f",\n    {rule.failure_sql} as {flag_column(i)}" for i, rule in enumerate(suite.rules))
     # not materialized: the uniqueness subqueries scan the table again instead of a 10M-row copy
     month_rows = f"select * from {RAW_SCHEMA}.{ident(spec.name)} where month = $month"
+    if row_filter:
+        month_rows += f" and ({row_filter})"
     return f"with {SOURCE} as not materialized ({month_rows})\nselect {SOURCE}.*{flags}\nfrom {SOURCE}"
 
 
@@ -116,14 +126,18 @@ def accepted_units(con: duckdb.DuckDBPyConnection, month: str) -> list[tuple[str
 
 
 def month_parameters(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
-    """Values of the suites' parameters for `month`: its bounds and the accepted unit codes."""
+    """Values of the suites' parameters for `month`: its bounds, the accepted unit codes and what
+    the month's appeals may be about (validation/appeal_targets.py)."""
+    from pipelines.validation.appeal_targets import appeal_parameters
+
     units = accepted_units(con, month)
-    return {
+    parameters: dict[str, Any] = {
         "m_start": month_start(month),
         "cutoff": month_cutoff(month),
         "unit_codes": [code for code, _ in units],
         "county_codes": [code for code, group in units if group == COUNTY_GROUP],
     }
+    return {**parameters, **appeal_parameters(con, month, parameters)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -226,8 +240,9 @@ def rule_report(
     suite = compiled_suite(spec.name)
     params = query_parameters(suite, month, parameters)
     flagged = f"({flags_sql(spec, suite)}) as flagged"
-    counts = ["count(*)", f"count_if({any_rule_sql(suite)})"]
-    counts += [f"count_if({reported_flag(i, rule)})" for i, rule in enumerate(suite.rules)]
+    # count_if over zero rows (an absent optional input) is null on DuckDB 2.0
+    counts = ["count(*)", f"coalesce(count_if({any_rule_sql(suite)}), 0)"]
+    counts += [f"coalesce(count_if({reported_flag(i, rule)}), 0)" for i, rule in enumerate(suite.rules)]
     row = con.execute(f"select {', '.join(counts)} from {flagged}", params).fetchone()
     rule_rows = [int(n) for n in row[2:]]
     samples: list[list[Any]] = [[] for _ in suite.rules]

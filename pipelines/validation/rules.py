@@ -27,6 +27,7 @@ ROW_LEVEL_TYPES = frozenset(
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_be_between",
         "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_to_be_in_set",
     }
 )
 #: expectations on the table's columns (existence, dtype): checked by GX only; the loader and the
@@ -46,6 +47,9 @@ _KWARGS: dict[str, frozenset[str]] = {
     ),
     "expect_column_pair_values_a_to_be_greater_than_b": frozenset(
         {"column_A", "column_B", "or_equal", "ignore_row_if"}
+    ),
+    "expect_column_pair_values_to_be_in_set": frozenset(
+        {"column_A", "column_B", "value_pairs_set", "ignore_row_if"}
     ),
     "expect_column_to_exist": frozenset({"column"}),
     "expect_column_values_to_be_in_type_list": frozenset({"column", "type_list"}),
@@ -154,6 +158,17 @@ def _scalar(value: Any, used: set[str]) -> str:
         used.add(name)
         return f"${name}"
     return sql_literal(value)
+
+
+def _value_pairs(value: Any, used: set[str]) -> str:
+    """A list of [a, b] text pairs (a parameter, or literal pairs) as a DuckDB `varchar[][]`."""
+    name = _parameter_name(value)
+    if name is not None:
+        used.add(name)
+        return f"cast(${name} as varchar[][])"
+    if not isinstance(value, list) or not value or any(len(pair) != 2 for pair in value):
+        raise UnsupportedExpectation(f"value_pairs_set must be a non-empty list of pairs, got {value!r}")
+    return "[" + ", ".join(f"[{sql_literal(a)}, {sql_literal(b)}]" for a, b in value) + "]"
 
 
 def _value_set(value: Any, used: set[str]) -> str:
@@ -298,6 +313,18 @@ def _failure_sql(
             f"{a} is not null and {b} is not null and not ({a} {op} {b})",
             (kwargs["column_A"], kwargs["column_B"]),
         )
+    if expectation_type == "expect_column_pair_values_to_be_in_set":
+        if kwargs.get("ignore_row_if") != "either_value_is_missing":
+            raise UnsupportedExpectation(
+                "column pair expectations need ignore_row_if 'either_value_is_missing'"
+            )
+        a, b = ident(kwargs["column_A"]), ident(kwargs["column_B"])
+        pairs = _value_pairs(kwargs["value_pairs_set"], used)
+        return (
+            f"{a} is not null and {b} is not null and not list_contains({pairs}, "
+            f"[cast({a} as varchar), cast({b} as varchar)])",
+            (kwargs["column_A"], kwargs["column_B"]),
+        )
     column_name = kwargs["column"]
     column = ident(column_name)
     if expectation_type == "expect_column_values_to_not_be_null":
@@ -355,7 +382,7 @@ def compile_expectation(expectation: dict[str, Any]) -> Rule | ColumnExpectation
     failure, columns = _failure_sql(expectation_type, kwargs, used)
     condition, _ = condition_sql(kwargs)
     if condition is not None:
-        failure = f"{condition} and {failure}"
+        failure = f"({condition}) and ({failure})"
     return Rule(
         name=name,
         expectation_type=expectation_type,

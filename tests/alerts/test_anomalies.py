@@ -27,6 +27,9 @@ from pipelines.warehouse import warehouse_lock
 from tests.alerts.conftest import assert_no_secret, configure_channels
 from tests.alerts.warehouse_fixture import MONTH, PREVIOUS, build_warehouse
 
+# slow: materializes months through Dagster and dbt (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 DEFAULTS = AnomalyThresholds()
 
 

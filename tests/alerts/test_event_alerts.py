@@ -25,6 +25,9 @@ from tests.alerts.conftest import (
     configure_channels,
 )
 
+# slow: materializes assets through Dagster (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 MONTH = "2021-02"
 
 

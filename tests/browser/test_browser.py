@@ -207,7 +207,7 @@ def assert_real_picture(path: Path, size: tuple[int, int]) -> None:
 def test_asset_lineage_renders(site: Site):
     dom = chromium(f"{site.base}/asset-groups", site.root, artifacts_dir() / "asset-lineage.png")
     assert "Global asset lineage" in dom
-    for group in ("ingest", "models", "bulletin"):
+    for group in ("ingest", "staging", "marts", "bulletin"):
         assert f">{group}<" in dom, f"asset group {group} not on the lineage page"
 
 

@@ -660,6 +660,7 @@ def fill_month(con: duckdb.DuckDBPyConnection) -> None:
     insert(con, "raw.rulebook_texts", [{"version": "2021-01", "key": "standard", "value": STANDARD}])
     fill_year_to_date(con)
     fill_recovery(con)
+    fill_lost_point_orders(con)
 
 
 #: the months of 2021 run by 2021-02: (score_month, unit_code, is_ranked, rank, total). The
@@ -736,6 +737,41 @@ def fill_year_to_date(con: duckdb.DuckDBPyConnection) -> None:
                 "display_order": order,
             }
             for code, months, first, last, score, rank, order in YEAR_TO_DATE
+        ],
+    )
+
+
+#: fct_lost_point_orders: (order_id, unit, level, dispatched, due, completed, visit, late flags)
+LOST_POINT_ORDERS = [
+    ("O-0201", "LYG0304", "市派", "2021-02-02 09:00", "2021-02-05 09:00", "2021-02-04 16:30", "不满意"),
+    ("O-0202", "LYG0304", "省派", "2021-02-03 10:15", "2021-02-08 10:15", "2021-02-07 11:00", "不满意"),
+    ("O-0107", "LYG0305", "市派", "2021-02-01 08:00", "2021-02-04 08:00", "2021-02-06 09:30", "满意"),
+    # an order of LYG0304 flagged late that no explanation names: not on its card
+    ("O-0299", "LYG0304", "市派", "2021-02-10 09:00", "2021-02-12 09:00", "2021-02-12 10:00", None),
+]
+
+
+def fill_lost_point_orders(con: duckdb.DuckDBPyConnection) -> None:
+    insert(
+        con,
+        "fct_lost_point_orders",
+        [
+            {
+                "unit_code": unit,
+                "order_id": order_id,
+                "dispatch_level": level,
+                "received_at": dispatched,
+                "dispatched_at": dispatched,
+                "sign_deadline": dispatched,
+                "signed_at": dispatched,
+                "due_at": due,
+                "completed_at": completed,
+                "visit_result": visit,
+                "sign_late": False,
+                "completion_late": order_id in ("O-0107", "O-0299"),
+                "unsatisfied": visit == "不满意",
+            }
+            for order_id, unit, level, dispatched, due, completed, visit in LOST_POINT_ORDERS
         ],
     )
 

@@ -241,6 +241,7 @@ def test_header_figures(data):
         "county_records": 0,
         "interface_probes": 0,
         "county_assessments": 0,
+        "appeals": 0,
     }
 
 
@@ -593,7 +594,7 @@ def test_without_quarantine_table_every_input_counts_zero(
     con.execute("drop table raw.quarantine")
     files = write_bulletin(con, MONTH, tmp_path / "out", settings_path)
     counts = files.bulletin["quarantined_rows"]
-    assert counts["orders"] == 0 and set(counts.values()) == {0} and len(counts) == 8
+    assert counts["orders"] == 0 and set(counts.values()) == {0} and len(counts) == 9
     assert "未纳入统计" not in files.markdown_path.read_text(encoding="utf-8")
 
 
@@ -629,6 +630,9 @@ def test_quiet_month_still_renders(con: duckdb.DuckDBPyConnection, settings_path
         "fct_explanations",
         "fct_intake_by_channel",
         "fct_intake_by_category",
+        "fct_unit_monthly_totals",
+        "fct_year_to_date",
+        "fct_recovery",
     ):
         con.execute(f"delete from marts.{table}")
     con.execute(

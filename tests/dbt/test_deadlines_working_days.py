@@ -16,6 +16,9 @@ from pipelines.working_calendar import calendar_rows, supported_years, write_wor
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 MONTH = "2021-10"
 
 #: rules.md "Time limits": working days by category for sign, complete 市派, complete 省派

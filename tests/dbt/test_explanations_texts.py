@@ -9,6 +9,9 @@ import pytest
 
 from tests.rulebook import scoring_months as sm
 
+# slow: runs dbt build (the scoring months) (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 D = Decimal
 
 

@@ -21,6 +21,9 @@ from pipelines.settings import CONFIG_DIR
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 MONTH = "2021-02"
 
 

@@ -17,6 +17,9 @@ import pytest
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 SELECT = "+fct_province_summary +fct_province_units +fct_intake"
 
 UNITS = [

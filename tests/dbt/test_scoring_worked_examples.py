@@ -14,6 +14,9 @@ import pytest
 
 from tests.rulebook import scoring_months as sm
 
+# slow: runs dbt build (the scoring months) (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 ITEM_COLUMNS = (
     "pts_timely_sign",
     "pts_on_time_completion",
@@ -184,6 +187,22 @@ def test_display_macros(warehouse):
     dbt test assert_scoring_macros, which runs in the month's build."""
     output = sm.BUILD_OUTPUT[sm.MONTH]
     assert re.search(r"PASS assert_scoring_macros\b", output), output[-3000:]
+
+
+@pytest.mark.parametrize(
+    "unit_test",
+    [
+        "int_unit_item_points::test_item_points_follow_the_worked_examples",
+        "fct_unit_scores::test_scores_bonus_rounding_and_competition_ranks",
+        "fct_explanations::test_explanations_in_the_bulletins_phrasing",
+    ],
+)
+def test_dbt_unit_tests_of_the_scoring_core_pass(warehouse, unit_test):
+    """The scoring core's dbt `unit_tests:` (rules.md's worked examples, in the model ymls) run in
+    the build of the scoring models, on whatever engine runs dbt; the monthly pipeline leaves them
+    out (`--exclude-resource-type unit_test`)."""
+    output = sm.BUILD_OUTPUT[sm.MONTH]
+    assert re.search(rf"PASS {re.escape(unit_test)}\b", output), output[-3000:]
 
 
 # --- counties -------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ import pytest
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 UNITS = [
     dict(unit_code="C1", unit_name="东海县", unit_group="县区"),
     dict(unit_code="U1", unit_name="市人社局", unit_group="市级部门及单位"),

@@ -48,9 +48,11 @@ def pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
 
 
-def test_every_chart_is_rendered_and_written(charts, written):
+def test_every_chart_is_rendered_and_written(charts, written, data):
     assert set(charts) == set(CHART_FILES)
-    assert sorted(p.name for p in written.chart_paths) == sorted(CHART_FILES.values())
+    # and one year-to-date chart per ranked group (year_charts.py)
+    year_charts = [f"year_to_date_{i}.png" for i in range(1, len(data["year_to_date"]["rankings"]) + 1)]
+    assert sorted(p.name for p in written.chart_paths) == sorted([*CHART_FILES.values(), *year_charts])
     for path in written.chart_paths:
         assert path.parent.name == "charts" and path.stat().st_size > 0
 

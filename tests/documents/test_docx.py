@@ -190,7 +190,8 @@ def test_a4_page_and_margins(document):
 
 def test_table_header_rows_repeat(content):
     tables = [i for i in content if isinstance(i, DocxTable)]
-    assert len(tables) == 4
+    # three rankings, the county data quality table, three year-to-date tables
+    assert len(tables) == 7
     for table in tables:
         header = table.rows[0]._tr.trPr
         assert header is not None and header.find(qn("w:tblHeader")) is not None

@@ -113,8 +113,9 @@ def test_html_shows_the_characters_and_runs_nothing(hostile):
     source = written.html_path.read_text(encoding="utf-8")
     page = lxml.html.document_fromstring(source)
     assert not page.xpath("//script|//b|//i|//a")
-    # the only images are the four charts, inline
-    assert [i.get("src")[:22] for i in page.xpath("//img")] == ["data:image/png;base64,"] * 4
+    # the only images are the four charts and the year-to-date charts of the groups, inline
+    year_charts = sum(1 for ranking in written.bulletin["year_to_date"]["rankings"].values() if ranking)
+    assert [i.get("src")[:22] for i in page.xpath("//img")] == ["data:image/png;base64,"] * (4 + year_charts)
     text = page.text_content()
     for name in (SCRIPT, FORMULA, MARKDOWN, MATH, MINUS):
         assert name in text, name

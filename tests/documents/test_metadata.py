@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.dbt_models import with_month_previews
+from pipelines.assets.dbt_models import with_month_observations
 from pipelines.assets.previews import HIDDEN_COLUMNS, month_preview
 from pipelines.bulletin.metadata import asset_metadata
 from pipelines.project import dbt_project
@@ -17,7 +17,7 @@ from pipelines.resources import WarehouseResource
 from tests.bulletin.marts_fixture import MONTH
 from tests.support.raw_fixture import insert_rows
 
-GROUPS = {"ingest", "validation", "models", "bulletin"}
+GROUPS = {"ingest", "validation", "staging", "intermediate", "marts", "bulletin"}
 
 
 def test_bulletin_asset_links_every_file_and_shows_the_figures(written, data, markdown):
@@ -26,7 +26,8 @@ def test_bulletin_asset_links_every_file_and_shows_the_figures(written, data, ma
     for name in ("bulletin.json", "bulletin.md", "bulletin.docx", "bulletin.xlsx", "bulletin.html"):
         assert Path(paths[name]) == written.directory / name and Path(paths[name]).is_file()
     charts = {k for k in paths if k.startswith("charts/")}
-    assert len(charts) == 4 and all(Path(paths[k]).is_file() for k in charts)
+    # four charts of the month, one year-to-date chart per ranked group
+    assert len(charts) == 4 + 3 and all(Path(paths[k]).is_file() for k in charts)
     intake = data["intake"]
     assert metadata["total_requests"] == intake["total"]
     assert metadata["dispatched"] == intake["dispatched"]
@@ -65,7 +66,13 @@ def test_raw_preview_counts_the_month_and_hides_personal_data(tmp_path: Path):
     assert {"content", "caller_phone", "caller_phone_hash", "reply"} <= HIDDEN_COLUMNS
 
 
-def test_dbt_outputs_get_the_months_row_count_and_a_preview(documents_warehouse: Path, tmp_path: Path):
+def _output_key(output_name: str) -> dg.AssetKey:
+    return dg.AssetKey(output_name.split("_", 1))
+
+
+def test_dbt_events_stream_then_each_model_is_observed_with_its_row_count(
+    documents_warehouse: Path, tmp_path: Path
+):
     warehouse = tmp_path / "warehouse.duckdb"
     warehouse.write_bytes(documents_warehouse.read_bytes())
     events = [
@@ -74,11 +81,26 @@ def test_dbt_outputs_get_the_months_row_count_and_a_preview(documents_warehouse:
         ),
         dg.AssetCheckResult(passed=True, asset_key=dg.AssetKey(["marts", "fct_intake"]), check_name="c"),
     ]
-    out = list(with_month_previews(iter(events), WarehouseResource(database=str(warehouse)), MONTH, None))
-    assert out[1] is events[1]
-    metadata = out[0].metadata
-    assert metadata["dagster/row_count"].value == 1
-    assert "total" in metadata["preview"].value
+    seen_before_dbt_ended: list[object] = []
+
+    def dbt_stream():
+        for event in events:
+            yield event
+            seen_before_dbt_ended.append(event)
+
+    stream = with_month_observations(
+        dbt_stream(), WarehouseResource(database=str(warehouse)), MONTH, None, _output_key
+    )
+    # each event is passed on as dbt emits it, not held until dbt has exited
+    assert next(stream) is events[0] and seen_before_dbt_ended == []
+    assert next(stream) is events[1] and seen_before_dbt_ended == [events[0]]
+    rest = list(stream)
+    assert len(rest) == 1 and isinstance(rest[0], dg.AssetObservation)
+    observation = rest[0]
+    assert observation.asset_key == dg.AssetKey(["marts", "fct_intake"])
+    assert observation.partition == MONTH
+    assert observation.metadata["dagster/row_count"].value == 1
+    assert "total" in observation.metadata["preview"].value
 
 
 def test_dbt_failure_still_reports_the_built_models(documents_warehouse: Path, tmp_path: Path):
@@ -86,14 +108,18 @@ def test_dbt_failure_still_reports_the_built_models(documents_warehouse: Path, t
     warehouse.write_bytes(documents_warehouse.read_bytes())
 
     def failing():
-        yield dg.Output(None, output_name="x", metadata={"unique_id": "model.hotline_bulletin.dim_units"})
+        unique_id = "model.hotline_bulletin.dim_units"
+        yield dg.Output(None, output_name="marts_dim_units", metadata={"unique_id": unique_id})
         raise RuntimeError("dbt failed")
 
     seen = []
     with pytest.raises(RuntimeError, match="dbt failed"):
-        for event in with_month_previews(failing(), WarehouseResource(database=str(warehouse)), MONTH, None):
+        for event in with_month_observations(
+            failing(), WarehouseResource(database=str(warehouse)), MONTH, None, _output_key
+        ):
             seen.append(event)
-    assert seen and seen[0].metadata["dagster/row_count"].value > 0
+    assert isinstance(seen[0], dg.Output)
+    assert isinstance(seen[1], dg.AssetObservation) and seen[1].metadata["dagster/row_count"].value > 0
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +137,12 @@ def test_asset_groups_keep_the_graph_readable(definitions):
         if graph.get(key).is_materializable
     }
     assert set(groups.values()) <= GROUPS
-    assert {"ingest", "models", "bulletin"} <= set(groups.values())
+    assert set(groups.values()) == GROUPS
     assert groups[dg.AssetKey(["raw", "orders"])] == "ingest"
-    assert groups[dg.AssetKey(["marts", "fct_intake"])] == "models"
+    # dbt models by layer, the folder they live in
+    assert groups[dg.AssetKey(["staging", "stg_orders"])] == "staging"
+    assert groups[dg.AssetKey(["intermediate", "int_unit_item_points"])] == "intermediate"
+    assert groups[dg.AssetKey(["marts", "fct_intake"])] == "marts"
     assert groups[dg.AssetKey(["bulletin"])] == "bulletin"
 
 
@@ -124,7 +153,7 @@ def test_dbt_models_carry_descriptions_and_column_docs(definitions):
     specs = {}
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        if node.group_name == "models":
+        if node.group_name in {"staging", "intermediate", "marts"}:
             specs[key.path[-1]] = node
     assert set(specs) == set(models)
     for name, model in models.items():

@@ -11,6 +11,9 @@ import pytest
 from tests.pipeline.independent import platform_figures, read_orders, read_units
 from tests.support.pipeline_run import MONTHS, PipelineRun
 
+# slow: runs whole months through Dagster (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 
 def load_bulletin(run: PipelineRun, month: str) -> dict:
     return json.loads((run.output / month / "bulletin.json").read_text(encoding="utf-8"))

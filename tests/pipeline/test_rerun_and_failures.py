@@ -12,6 +12,9 @@ from pipelines.cli import main
 from pipelines.contract import INPUTS
 from tests.support.pipeline_run import MONTHS, PipelineRun, pipeline_env
 
+# slow: runs whole months through Dagster (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 COUNTED_SCHEMAS = ("raw", "intermediate", "marts")
 
 
@@ -98,3 +101,39 @@ def test_generate_writes_a_month_in_the_contract_format(tmp_path: Path):
     assert (tmp_path / "units.csv").exists()
     written = {path.name.split(".")[0] for path in (tmp_path / "2021-02").iterdir()}
     assert written == {spec.name for spec in INPUTS if not spec.reference}
+
+
+def test_a_range_runs_each_month_in_order_and_dbt_reuses_its_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`hotline run --from --to`: one Dagster run a month, in order, in one process; the second
+    month's `dbt build` starts from the first one's parse state (no full re-parse, no warning)."""
+    import dagster as dg
+
+    from pipelines.demo.generator import generate_month
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    months = ("2021-03", "2021-04")
+    for month in months:
+        generate_month(month, tmp_path / "landing", scale=0.02)
+    use_env(monkeypatch, pipeline_env(tmp_path))
+    result = CliRunner().invoke(main, ["run", "--from", months[0], "--to", months[1]])
+    assert result.exit_code == 0, result.output
+    for month in months:
+        assert (tmp_path / "output" / month / "bulletin.json").exists()
+        assert f"{month}: done" in result.output
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home")) as instance:
+        runs = list(reversed(instance.get_runs()))
+    assert [run.tags["dagster/partition"] for run in runs] == list(months)
+    assert all(run.is_success for run in runs)
+    # dagster-dbt names each invocation's target folder after the run
+    logs = {
+        run.tags["dagster/partition"]: next(
+            (DBT_PROJECT_DIR / "target").glob(f"dbt_models-{run.run_id[:7]}-*")
+        )
+        / "dbt.log"
+        for run in runs
+    }
+    second = logs[months[1]].read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in second
+    assert "partial" in second.lower()

@@ -8,12 +8,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from pipelines.assets.validation import CONTRACT_CHECK, RECONCILIATION_CHECK
 from pipelines.contract import INPUTS
 from pipelines.instance import ensure_dagster_home
 from pipelines.settings import PROJECT_ROOT
 from tests.support.pipeline_run import pipeline_env
 from tests.support.webserver import free_port, graphql
+
+# slow: starts the Dagster webserver on the run months (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
 
 WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
 ASSET_QUERY = (
@@ -70,6 +75,6 @@ def test_the_asset_graph_has_one_asset_per_input_and_the_whole_lineage(tmp_path:
         assert CONTRACT_CHECK in checks[f"raw/{spec.name}"], spec.name
     assert groups["raw/quarantine"] == "validation"
     assert checks["raw/quarantine"][RECONCILIATION_CHECK] is True
-    assert groups["staging/stg_orders"] == "models"
-    assert groups["marts/fct_unit_scores"] == "models"
+    assert groups["staging/stg_orders"] == "staging"
+    assert groups["marts/fct_unit_scores"] == "marts"
     assert groups["bulletin"] == "bulletin"

@@ -267,6 +267,15 @@ ORDERS = InputCorpus(
             order_id="B30",
             dispatched_at="garbage",
         ),
+        # the orders the appeals name (explicit deadlines: the corpus run has no calendar)
+        ok("rated 不满意", order_id="AP1", sign_deadline="2021-02-04 10:00:00", visit_result="不满意"),
+        ok(
+            "completed late",
+            order_id="AP2",
+            sign_deadline="2021-02-04 10:00:00",
+            due_at="2021-02-05 10:00:00",
+        ),
+        ok("signed late", order_id="AP3", sign_deadline="2021-02-03 10:30:00"),
     ],
 )
 
@@ -527,6 +536,76 @@ COUNTY_ASSESSMENTS = InputCorpus(
     ],
 )
 
+APPEALS = InputCorpus(
+    "appeals",
+    "parquet",
+    {
+        "appeal_id": "",
+        "order_id": "AP1",
+        "unit_code": "C01",
+        "item": "回访满意率",
+        "submitted_at": "2021-02-20 09:00:00",
+        "decision": "通过",
+        "decided_at": "2021-02-25 09:00:00",
+        "reason": f"市民诉求不合理，联系电话{PHONE}",
+    },
+    [
+        ok("upheld, satisfaction", appeal_id="A01"),
+        ok("upheld, late completion", appeal_id="A02", order_id="AP2", item="按时办结率"),
+        ok("rejected, late sign", appeal_id="A03", order_id="AP3", item="及时签收率", decision="不通过"),
+        ok("pending", appeal_id="A04", order_id="AP3", item="及时签收率", decision="待审核", decided_at=""),
+        bad("appeal_id empty", "appeal_id.required"),
+        bad("appeal_id repeated (1)", "appeal_id.unique", appeal_id="A06"),
+        bad("appeal_id repeated (2)", "appeal_id.unique", appeal_id="A06", decision="不通过"),
+        bad("order_id empty", "order_id.required", appeal_id="A07", order_id=""),
+        bad("order not in the export", "order_id.dispatched_to_unit", appeal_id="A08", order_id="NOPE"),
+        bad("order quarantined", "order_id.dispatched_to_unit", appeal_id="A09", order_id="B07"),
+        bad("直接办理 order", "order_id.dispatched_to_unit", appeal_id="A10", order_id="OK2"),
+        bad("another unit's order", "order_id.dispatched_to_unit", appeal_id="A11", unit_code="LYG01"),
+        bad("unit_code empty", "unit_code.required", appeal_id="A12", unit_code=""),
+        bad(
+            "unknown unit",
+            "order_id.dispatched_to_unit; unit_code.exists_in_units",
+            appeal_id="A13",
+            unit_code="NOPE",
+        ),
+        bad("item empty", "item.required", appeal_id="A14", item=""),
+        bad("item off-list", "item.accepted_values", appeal_id="A15", item="答复规范"),
+        bad("satisfaction, order rated 满意", "item.applies_to_order", appeal_id="A16", order_id="OK1"),
+        bad(
+            "completion, order not due in M",
+            "item.applies_to_order",
+            appeal_id="A17",
+            order_id="OK1",
+            item="按时办结率",
+        ),
+        bad(
+            "sign, order signed in time",
+            "item.applies_to_order",
+            appeal_id="A18",
+            order_id="AP1",
+            item="及时签收率",
+        ),
+        bad("submitted_at empty", "submitted_at.required", appeal_id="A19", submitted_at=""),
+        bad("decision empty", "decision.required", appeal_id="A20", decision=""),
+        bad("decision off-list", "decision.accepted_values", appeal_id="A21", decision="撤回"),
+        bad("upheld without decided_at", "decided_at.required_when_decided", appeal_id="A22", decided_at=""),
+        bad(
+            "decided before submitted",
+            "decided_at.not_before_submitted_at",
+            appeal_id="A23",
+            decided_at="2021-02-19 09:00:00",
+        ),
+        bad(
+            "submitted_at does not parse",
+            f"submitted_at: 'last week' {NOT_TIMESTAMP}",
+            appeal_id="A24",
+            submitted_at="last week",
+        ),
+        ok("upheld again, same order and item", appeal_id="A25"),
+    ],
+)
+
 CORPUS: tuple[InputCorpus, ...] = (
     UNITS,
     ORDERS,
@@ -536,6 +615,7 @@ CORPUS: tuple[InputCorpus, ...] = (
     COUNTY_RECORDS,
     INTERFACE_PROBES,
     COUNTY_ASSESSMENTS,
+    APPEALS,
 )
 CORPUS_BY_INPUT = {c.input: c for c in CORPUS}
 
@@ -642,5 +722,12 @@ FILE_CASES: tuple[FileCase, ...] = (
         "county_records.csv",
         lambda p: p.write_text("record_id,county_code\nR1,LYG01\n", encoding="utf-8"),
         "status",
+    ),
+    FileCase(
+        "appeals with Chinese headers, a required column missing",
+        "appeals",
+        "appeals.csv",
+        lambda p: p.write_text("申诉编号,工单编号,申诉单位编码\nA1,O1,C01\n", encoding="utf-8"),
+        "'decision' (审核结果)",
     ),
 )

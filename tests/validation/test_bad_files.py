@@ -17,7 +17,8 @@ from tests.validation.conftest import (
 )
 from tests.validation.corpus import FILE_CASES, ORDERS, UNITS, write_table
 
-pytestmark = pytest.mark.filterwarnings("ignore::Warning")
+# slow: materializes the ingest and validation assets (make test-fast leaves it out)
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning")]
 MONTH = "2021-03"
 UNITS_KEY, ORDERS_KEY = dg.AssetKey(["raw", "units"]), dg.AssetKey(["raw", "orders"])
 

@@ -15,7 +15,8 @@ from tests.support.raw_fixture import insert_rows
 from tests.validation.conftest import CorpusRun
 from tests.validation.corpus import CORPUS_BY_INPUT, MONTH, UNITS
 
-pytestmark = pytest.mark.filterwarnings("ignore::Warning")
+# slow: materializes the corpus through Dagster (make test-fast leaves it out)
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning")]
 
 
 def assert_engines_agree(con: duckdb.DuckDBPyConnection, input_name: str, month: str, max_rows: int):

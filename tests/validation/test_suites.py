@@ -116,6 +116,22 @@ CONTRACT_RULES: dict[str, set[str]] = {
         "deduction.non_negative",
         "deduction_reason.required_when_deducted",
     },
+    "appeals": {
+        "appeal_id.required",
+        "appeal_id.unique",
+        "order_id.required",
+        "order_id.dispatched_to_unit",
+        "unit_code.required",
+        "unit_code.exists_in_units",
+        "item.required",
+        "item.accepted_values",
+        "item.applies_to_order",
+        "submitted_at.required",
+        "decision.required",
+        "decision.accepted_values",
+        "decided_at.required_when_decided",
+        "decided_at.not_before_submitted_at",
+    },
 }
 #: rules measured by the indicators, never quarantined (contract: "expected", "may be null")
 REPORTED_ONLY = {

@@ -9,7 +9,7 @@ with month_units as (
 
 order_flags as (
     select *
-    from {{ ref('int_order_flags') }}
+    from {{ ref('int_order_unit_flags') }}
     where month = {{ month_var() }}
 ),
 

@@ -43,7 +43,7 @@ satisfaction_parts as (
 
 order_flags as (
     select *
-    from {{ ref('int_order_flags') }}
+    from {{ ref('int_order_unit_flags') }}
     where month = {{ month_var() }}
 ),
 

@@ -2,6 +2,7 @@
 -- cards, bulletin.md "Each unit's report card"): every dispatched order of the month of a ranked
 -- unit that was signed late, completed late or rated 不满意. The evidence ids of fct_explanations
 -- say which of them explain a lost point; this mart gives their times. No phone, no content.
+-- An order whose appeal was upheld no longer stands behind a lost point (int_order_unit_flags).
 with ranked_units as (
     select unit_code
     from {{ ref('fct_unit_scores') }}
@@ -11,7 +12,7 @@ with ranked_units as (
 
 flagged_orders as (
     select order_id, unit_code, sign_late, completion_late, unsatisfied
-    from {{ ref('int_order_flags') }}
+    from {{ ref('int_order_unit_flags') }}
     where month = {{ month_var() }}
       and (sign_late or completion_late or unsatisfied)
 ),

@@ -1,7 +1,7 @@
 -- 省派工单 by unit (bulletin 三.2): every unit with 省派 orders in the month's export.
 with province_flags as (
     select *
-    from {{ ref('int_order_flags') }}
+    from {{ ref('int_order_unit_flags') }}
     where month = {{ month_var() }}
       and dispatch_level = '省派'
 ),

@@ -5,7 +5,7 @@
 
 with ranked_units as (
     select {{ month_column }} as key_month, {{ unit_column }} as key_unit
-    from {{ units }}
+    from {{ get_where_subquery(units) }}
     where {{ ranked_condition }}
 ),
 

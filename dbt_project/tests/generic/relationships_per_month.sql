@@ -1,9 +1,6 @@
 {#- Every non-null value of the column exists in `to`.`field` in the same month
     (optionally restricted to the parent rows matching `to_where`). -#}
 {% test relationships_per_month(model, column_name, to, field, to_where=none, month_column='month') %}
-{#- In a partial build either side may be missing (dbt selects this test when one side is
-    selected): then there is nothing to check (relations_exist). -#}
-{%- if relations_exist([model, to]) %}
 
 with child_rows as (
     select {{ month_column }} as key_month, {{ column_name }} as key_value
@@ -13,7 +10,7 @@ with child_rows as (
 
 parent_rows as (
     select month as key_month, {{ field }} as key_value
-    from {{ to }}
+    from {{ get_where_subquery(to) }}
     {% if to_where %}where {{ to_where }}{% endif %}
 )
 
@@ -23,9 +20,5 @@ left join parent_rows
     on child_rows.key_month = parent_rows.key_month
     and child_rows.key_value = parent_rows.key_value
 where parent_rows.key_value is null
-{%- else %}
-select cast(null as {{ dbt.type_string() }}) as key_month, cast(null as {{ dbt.type_string() }}) as key_value
-where 1 = 0
-{%- endif %}
 
 {% endtest %}

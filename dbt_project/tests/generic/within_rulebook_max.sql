@@ -4,13 +4,21 @@
     does not pull this test, and the model it checks, into a build). -#}
 {% test within_rulebook_max(model, column_name, item, param, month_column='month') %}
 
-select checked.{{ month_column }}, checked.{{ column_name }}, bound.value as upper_bound
-from {{ model }} as checked
-left join {{ source('raw', 'rulebook_params') }} as bound
-    on bound.month = checked.{{ month_column }}
-    and bound.item = '{{ item }}'
-    and bound.param = '{{ param }}'
-where checked.{{ column_name }} is not null
-  and (checked.{{ column_name }} < 0 or bound.value is null or checked.{{ column_name }} > bound.value)
+with checked as (
+    select {{ month_column }} as key_month, {{ column_name }} as checked_value
+    from {{ model }}
+    where {{ column_name }} is not null
+),
+
+bound as (
+    select month as key_month, value
+    from {{ get_where_subquery(source('raw', 'rulebook_params')) }}
+    where item = '{{ item }}' and param = '{{ param }}'
+)
+
+select checked.key_month, checked.checked_value, bound.value as upper_bound
+from checked
+left join bound on bound.key_month = checked.key_month
+where checked.checked_value < 0 or bound.value is null or checked.checked_value > bound.value
 
 {% endtest %}

@@ -1,1 +1,0 @@
-"""Benchmarks run by `make bench` only (never by `make test`): speed and memory goals."""
