@@ -62,19 +62,41 @@ def _send_alerts(settings: Settings, outcome) -> None:
     click.secho(line, fg="yellow" if line.startswith("alerts failed") else None, err=True)
 
 
-def _run_one(settings: Settings, month: str) -> Path:
-    from pipelines.runner import run_month
+def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
+    from rich.console import Console
+
+    from pipelines.partitions import validate_month
+    from pipelines.run_console import captured_run, log_dir, new_log_path
+    from pipelines.run_report import failure_lines
 
     try:
-        outcome = run_month(settings, month)
+        validate_month(month)
     except ValueError as exc:
         _fail(str(exc))
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    log_path = new_log_path(log_dir(settings.dagster_home), month)
+    console.print(f"{month}: loading the pipeline (log: {log_path})")
+    terminal = sys.stderr  # notes reach the person, not the log only
+
+    def say(message: str) -> None:
+        print(f"note: {message}", file=terminal, flush=True)
+
+    try:
+        with captured_run(log_path, console) as progress:
+            from pipelines.runner import run_month
+
+            outcome = run_month(settings, month, say=say, listener=progress.on_event)
+    except ValueError as exc:  # a check before the run (output, disk, warehouse held…): nothing written
+        _fail(str(exc))
     _send_alerts(settings, outcome)
+    if not outcome.success:
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write("\n".join(outcome.tracebacks) + "\n")
+        for line in failure_lines(outcome, log_path, verbose):
+            click.secho(line, fg="red" if line.startswith("error:") else None, err=True)
+        sys.exit(1)
     for check in outcome.failed_checks:
         click.secho(f"warning: check failed: {check}", fg="yellow", err=True)
-    if not outcome.success:
-        lines = "\n".join(f"  - {failure}" for failure in outcome.failures)
-        _fail(f"the run for {month} failed (run {outcome.run_id}):\n{lines}")
     folder = settings.output_dir / month
     click.secho(f"{month}: done (run {outcome.run_id}); bulletin in {folder}", fg="green")
     return folder
@@ -87,6 +109,7 @@ def _run_one(settings: Settings, month: str) -> Path:
 @click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
 @click.option("--warehouse", type=click.Path(path_type=Path), help="DuckDB file [HOTLINE_WAREHOUSE].")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder [HOTLINE_OUTPUT].")
+@click.option("--verbose", is_flag=True, help="Also print failed steps' tracebacks (always in the log).")
 def run(
     month: str | None,
     first: str | None,
@@ -94,10 +117,14 @@ def run(
     landing: Path | None,
     warehouse: Path | None,
     output: Path | None,
+    verbose: bool,
 ) -> None:
     """Materialize every asset of one month (--month) or of each month of a range (--from/--to)
     through Dagster, recorded in DAGSTER_HOME. A range is a backfill: the months run in order, one
-    Dagster run each, in one process (the definitions are loaded once)."""
+    Dagster run each, in one process (the definitions are loaded once).
+
+    The terminal shows one line per stage; Dagster's and dbt's output goes to the run's log file
+    (HOTLINE_LOG_DIR, default data/logs)."""
     from pipelines.partitions import month_range
 
     if month and (first or last):
@@ -110,7 +137,29 @@ def run(
         _fail(str(exc))
     settings = _settings(landing, warehouse, output)
     for each in months:
-        _run_one(settings, each)
+        _run_one(settings, each, verbose)
+
+
+@main.command()
+@click.option("--month", required=True, help="The month to check, YYYY-MM.")
+@click.option("--landing", type=click.Path(path_type=Path), help="Landing folder [HOTLINE_LANDING].")
+def check(month: str, landing: Path | None) -> None:
+    """Read every file of a month and report what the run would reject, without touching the warehouse.
+
+    Exit 0 only when the month would publish.
+    """
+    from pipelines.month_check import check_month, report_lines
+    from pipelines.partitions import validate_month
+
+    settings = _settings(landing, None, None)
+    try:
+        validate_month(month)
+    except ValueError as exc:
+        _fail(str(exc))
+    outcome = check_month(settings.landing_dir, month, settings.phone_salt)
+    for line in report_lines(outcome):
+        click.secho(line, fg="red" if line.startswith("error:") else None)
+    sys.exit(0 if outcome.publishes else 1)
 
 
 @main.command()

@@ -225,4 +225,4 @@ INPUTS: tuple[InputSpec, ...] = (
 )
 INPUTS_BY_NAME: dict[str, InputSpec] = {spec.name: spec for spec in INPUTS}
 
-FILE_EXTENSIONS = ("csv", "xlsx", "parquet")
+FILE_EXTENSIONS = ("csv", "xlsx", "xls", "parquet")

@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.assets.bulletin import bulletin
 from pipelines.assets.dbt_models import dbt_models
 from pipelines.assets.history_checks import history_checks
+from pipelines.assets.lake import lake
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
 from pipelines.assets.report_cards import unit_report_cards
@@ -31,12 +32,15 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Definitions wired to the given paths (the CLI builds its own from its flags)."""
     # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
     automation = build_automation(monthly_bulletin_job)
+    # Spark: the lake's parquet tables sit between the raw assets and the models (pipelines/assets/lake.py)
+    engine_assets = [lake] if settings.engine == "spark" else []
     return dg.Definitions(
         assets=[
             *raw_assets,
             *validation_assets,
             rulebook,
             working_calendar,
+            *engine_assets,
             dbt_models,
             bulletin,
             unit_report_cards,

@@ -1,16 +1,34 @@
-"""Monthly partitions (key `YYYY-MM`, from 2021-01) and small pure helpers about months."""
+"""Monthly partitions (key `YYYY-MM`, from HOTLINE_FIRST_MONTH, default 2021-01) and helpers about months."""
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from datetime import datetime
 
 import dagster as dg
 
-FIRST_MONTH = "2021-01"
+#: the first evaluated month when HOTLINE_FIRST_MONTH is not set
+DEFAULT_FIRST_MONTH = "2021-01"
+FIRST_MONTH_ENV = "HOTLINE_FIRST_MONTH"
 MONTH_FORMAT = "%Y-%m"
 _MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def first_month_from_env() -> str:
+    """HOTLINE_FIRST_MONTH (`YYYY-MM`), the first month a center evaluates; default 2021-01.
+
+    Read when the definitions are loaded: a center loading its earlier years sets it (e.g. 2019-01)
+    before `hotline run` or `make dev`. Raises ValueError for a value that is not `YYYY-MM`.
+    """
+    value = os.environ.get(FIRST_MONTH_ENV, "").strip() or DEFAULT_FIRST_MONTH
+    if not _MONTH_PATTERN.match(value):
+        raise ValueError(f"{FIRST_MONTH_ENV}={value!r} is not of the form YYYY-MM (for example 2019-01)")
+    return value
+
+
+FIRST_MONTH = first_month_from_env()
 
 monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, fmt=MONTH_FORMAT)
 

@@ -1,20 +1,45 @@
-"""The dbt project as Dagster sees it: one place owns its paths.
+"""The dbt project as Dagster sees it: one place owns its paths and its target.
 
-The manifest is prepared by `make setup` (`dbt parse`) and by the test session, never at import.
+`HOTLINE_ENGINE` (duckdb | spark) selects the dbt target (`HOTLINE_DBT_TARGET` overrides it, e.g.
+`spark_thrift` for a cluster). Each engine keeps its own manifest: `target/` for DuckDB (prepared
+by `make setup`), `target-spark/` for Spark (prepared by `make setup-spark`, or by
+`ensure_manifest()` before a run). Never parsed at import.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from filelock import FileLock
 
 from pipelines.dbt_artifacts import new_target_path
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, dbt_target_from_env, engine_from_env
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+#: the dbt sources and configuration a manifest is parsed from
+DBT_SOURCE_FOLDERS = ("models", "macros", "tests")
+
+
+def target_path_for(engine: str) -> Path:
+    """The dbt target folder (relative to the project) of an engine's manifest."""
+    return Path("target") if engine == "duckdb" else Path(f"target-{engine}")
+
+
+def build_dbt_project(engine: str, target: str) -> DbtProject:
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target=target,
+        target_path=target_path_for(engine),
+    )
+
+
+ENGINE = engine_from_env()
+dbt_project = build_dbt_project(ENGINE, dbt_target_from_env(ENGINE))
 
 
 def dbt_executable() -> str:
@@ -34,3 +59,33 @@ class HotlineDbtCliResource(DbtCliResource):
 
 def build_dbt_resource() -> DbtCliResource:
     return HotlineDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+
+def _sources_mtime() -> float:
+    newest = (DBT_PROJECT_DIR / "dbt_project.yml").stat().st_mtime
+    newest = max(newest, (DBT_PROJECT_DIR / "profiles.yml").stat().st_mtime)
+    for folder in DBT_SOURCE_FOLDERS:
+        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def ensure_manifest(engine: str, target: str) -> Path:
+    """The engine's manifest, `dbt parse`d first when missing or older than the dbt sources.
+
+    Raises subprocess.CalledProcessError when dbt cannot parse (e.g. the engine's adapter is not
+    installed: `pip install -e .[spark]`).
+    """
+    target_path = target_path_for(engine)
+    manifest = DBT_PROJECT_DIR / target_path / "manifest.json"
+    with FileLock(str(DBT_PROJECT_DIR / f".{target_path.name}.parse.lock")):
+        if not manifest.exists() or manifest.stat().st_mtime < _sources_mtime():
+            subprocess.run(
+                [dbt_executable(), "parse", "--quiet", "--profiles-dir", ".", "--target", target,
+                 "--target-path", str(target_path)],
+                cwd=DBT_PROJECT_DIR,
+                check=True,
+                env={**os.environ},
+            )
+    return manifest

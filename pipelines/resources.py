@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -12,6 +13,9 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.settings import Settings
 from pipelines.warehouse import open_warehouse, warehouse_lock
+
+if TYPE_CHECKING:
+    from pipelines.engines.readers import MartsReader
 
 
 class WarehouseResource(DuckDBResource):
@@ -74,10 +78,35 @@ class HotlineFiles(dg.ConfigurableResource):
         return Path(self.output_dir)
 
 
+class EngineResource(dg.ConfigurableResource):
+    """The engine of the dbt models (HOTLINE_ENGINE), its dbt target and, for Spark, the lake."""
+
+    engine: str
+    dbt_target: str
+    lake_dir: str
+    warehouse_path: str
+
+    @property
+    def lake(self) -> Path:
+        return Path(self.lake_dir)
+
+    def marts_reader(self) -> MartsReader:
+        """The reader of the marts this engine built (a DuckDB connection for the bulletin)."""
+        from pipelines.engines.readers import marts_reader
+
+        return marts_reader(self.engine, self.dbt_target, self.lake, Path(self.warehouse_path))
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     from pipelines.project import build_dbt_resource
 
     return {
+        "engine": EngineResource(
+            engine=settings.engine,
+            dbt_target=settings.dbt_target,
+            lake_dir=str(settings.lake_dir),
+            warehouse_path=str(settings.warehouse_path),
+        ),
         "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
         "files": HotlineFiles(
             landing_dir=str(settings.landing_dir),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,10 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     materialized: list[str] = field(default_factory=list)
+    #: the full error of each failed step (Dagster's, with the traceback): for the log and --verbose
+    tracebacks: list[str] = field(default_factory=list)
+    #: failed checks whose severity is ERROR (blocking): the reason a run stopped
+    blocking_checks: list[str] = field(default_factory=list)
 
 
 def export_settings(settings: Settings) -> None:
@@ -40,6 +45,9 @@ def export_settings(settings: Settings) -> None:
     os.environ["HOTLINE_RULEBOOK"] = str(settings.rulebook_path)
     os.environ["HOTLINE_BULLETIN_CONFIG"] = str(settings.bulletin_config_path)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ["HOTLINE_ENGINE"] = settings.engine
+    os.environ["HOTLINE_DBT_TARGET"] = settings.dbt_target
+    os.environ["HOTLINE_LAKE"] = str(settings.lake_dir)
 
 
 def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
@@ -88,26 +96,47 @@ def before_run(settings: Settings, month: str, say: Callable[[str], None]) -> No
         wait_until_writable(settings.warehouse_path, notify=say)
 
 
+Listener = Callable[[dg.EventLogEntry], None]
+
+
 def run_month(
-    settings: Settings, month: str, log_level: str = "INFO", say: Callable[[str], None] = say_on_stderr
+    settings: Settings,
+    month: str,
+    log_level: str = "INFO",
+    say: Callable[[str], None] = say_on_stderr,
+    listener: Listener | None = None,
 ) -> RunOutcome:
+    """Execute the monthly job for `month` in-process; `listener` receives every event as it happens
+    (`hotline run`'s stage lines)."""
     validate_month(month)
     export_settings(settings)
     before_run(settings, month, say)
+    if settings.engine != "duckdb":
+        # the engine's manifest (make setup prepares DuckDB's); parsed here when missing or stale
+        from pipelines.project import ensure_manifest
+
+        settings.lake_dir.mkdir(parents=True, exist_ok=True)
+        ensure_manifest(settings.engine, settings.dbt_target)
     marker = mark_active(settings.dagster_home, month)
     try:
-        return _execute(settings, month, log_level, say)
+        return _execute(settings, month, log_level, say, listener)
     finally:
         marker.unlink(missing_ok=True)
 
 
-def _execute(settings: Settings, month: str, log_level: str, say: Callable[[str], None]) -> RunOutcome:
+def _execute(
+    settings: Settings, month: str, log_level: str, say: Callable[[str], None], listener: Listener | None
+) -> RunOutcome:
     job = _monthly_job(settings)
     with open_instance(settings.dagster_home) as instance:
         for run_id in fail_runs_of_dead_processes(instance):
             say(f"run {run_id} was left STARTED by a process that no longer exists: marked failed")
         require_previous_month(settings, month, say)
+        run_id = str(uuid.uuid4())
+        if listener is not None:
+            instance.add_event_listener(run_id, listener)
         result = job.execute_in_process(
+            run_id=run_id,
             partition_key=month,
             instance=instance,
             raise_on_error=False,
@@ -118,6 +147,8 @@ def _execute(settings: Settings, month: str, log_level: str, say: Callable[[str]
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data is not None:
             outcome.failures.append(f"{event.step_key}: {_innermost_message(event.step_failure_data.error)}")
+            if event.step_failure_data.error is not None:
+                outcome.tracebacks.append(f"{event.step_key}:\n{event.step_failure_data.error.to_string()}")
         elif event.is_step_materialization:
             outcome.materialized.append(event.asset_key.to_user_string())
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -127,6 +158,8 @@ def _execute(settings: Settings, month: str, log_level: str, say: Callable[[str]
                 outcome.failed_checks.append(
                     f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}{reason}"
                 )
+                if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                    outcome.blocking_checks.append(outcome.failed_checks[-1])
     if not result.success and not outcome.failures:
         outcome.failures.append("the run failed before any step ran (see the log above)")
     return outcome

@@ -14,6 +14,25 @@ CONFIG_DIR = PROJECT_ROOT / "config"
 #: the salt earlier versions documented: public, so a run using it warns (pipelines/salt.py)
 DEFAULT_PHONE_SALT = "hotline-bulletin-default-salt"
 
+#: engines the dbt project runs on (HOTLINE_ENGINE); the first is the default
+ENGINES = ("duckdb", "spark")
+
+
+def engine_from_env() -> str:
+    """HOTLINE_ENGINE (duckdb | spark, case-insensitive; default duckdb); anything else raises ValueError."""
+    value = os.environ.get("HOTLINE_ENGINE", "").strip().lower() or ENGINES[0]
+    if value not in ENGINES:
+        raise ValueError(
+            f"HOTLINE_ENGINE={os.environ.get('HOTLINE_ENGINE')!r} is not an engine: "
+            f"set it to one of {', '.join(ENGINES)} (or leave it unset for duckdb)"
+        )
+    return value
+
+
+def dbt_target_from_env(engine: str) -> str:
+    """HOTLINE_DBT_TARGET (an output of dbt_project/profiles.yml), default: the engine's name."""
+    return os.environ.get("HOTLINE_DBT_TARGET", "").strip() or engine
+
 
 def _path_from_env(name: str, default: Path) -> Path:
     value = os.environ.get(name, "").strip()
@@ -32,6 +51,12 @@ class Settings:
     rulebook_path: Path
     bulletin_config_path: Path
     phone_salt: str
+    #: the engine of the dbt models and the bulletin's reads (HOTLINE_ENGINE)
+    engine: str = ENGINES[0]
+    #: the dbt target (HOTLINE_DBT_TARGET, default the engine: duckdb, spark; spark_thrift for a cluster)
+    dbt_target: str = ENGINES[0]
+    #: Spark only: the month's accepted raw tables as parquet, the Spark warehouse and metastore
+    lake_dir: Path = PROJECT_ROOT / "data" / "lake"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,4 +70,7 @@ class Settings:
             bulletin_config_path=_path_from_env("HOTLINE_BULLETIN_CONFIG", CONFIG_DIR / "bulletin.yaml"),
             # empty: the random salt kept in DAGSTER_HOME (pipelines/salt.py resolve_phone_salt)
             phone_salt=os.environ.get("HOTLINE_PHONE_SALT", "").strip(),
+            engine=(engine := engine_from_env()),
+            dbt_target=dbt_target_from_env(engine),
+            lake_dir=_path_from_env("HOTLINE_LAKE", data / "lake"),
         )

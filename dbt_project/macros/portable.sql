@@ -15,9 +15,21 @@
 {#- A percentage rate numerator / denominator, exact; null when the denominator is 0. -#}
 {% macro exact_rate(numerator, denominator) -%}
     case when {{ denominator }} > 0
-         then cast({{ numerator }} as {{ exact_type() }}) * 100 / cast({{ denominator }} as {{ exact_type() }})
+         then {{ divide_exact('cast(' ~ numerator ~ ' as ' ~ division_type() ~ ') * 100', denominator) }}
     end
 {%- endmacro %}
+
+{#-
+  numerator / denominator as exact_type(), alike on every engine. Spark types a decimal quotient
+  by its operands' precision: decimal(38,12) / decimal(38,12) keeps only 6 decimals, while DuckDB
+  divides in double and the cast back keeps 12. Both operands as division_type() (14 integer
+  digits, 12 decimals) give Spark a decimal(38,12) quotient, rounded half up like DuckDB's cast.
+-#}
+{% macro divide_exact(numerator, denominator) -%}
+    cast(cast({{ numerator }} as {{ division_type() }}) / cast({{ denominator }} as {{ division_type() }}) as {{ exact_type() }})
+{%- endmacro %}
+
+{% macro division_type() -%}decimal(26,12){%- endmacro %}
 
 {#- Seconds between two timestamps (a, b): b - a. -#}
 {% macro seconds_between(a, b) -%}

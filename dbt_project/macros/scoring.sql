@@ -21,7 +21,7 @@
 {#- weight * part / whole, exact; `when_empty` when whole is 0 (rules.md: a proportion with no records gets full points). -#}
 {% macro proportion_points(weight, part, whole, when_empty=none) -%}
     case when {{ whole }} > 0
-         then cast(cast({{ weight }} * {{ part }} as {{ exact_type() }}) / cast({{ whole }} as {{ exact_type() }}) as {{ exact_type() }})
+         then {{ divide_exact('cast(' ~ weight ~ ' * ' ~ part ~ ' as ' ~ exact_type() ~ ')', whole) }}
          else {{ exact(when_empty if when_empty is not none else weight) }}
     end
 {%- endmacro %}

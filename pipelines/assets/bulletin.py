@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
-from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.resources import EngineResource, HotlineFiles
 
 BULLETIN_GROUP = "bulletin"
 #: the marts the bulletin reads (its upstream in the lineage graph)
@@ -59,14 +59,15 @@ def _alert_correction(context: dg.AssetExecutionContext, files: HotlineFiles, mo
     kinds={"python"},
 )
 def bulletin(
-    context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, files: HotlineFiles, engine: EngineResource
 ) -> dg.MaterializeResult:
+    """Read the marts through the engine that built them (pipelines/engines/readers.py), write the files."""
     from pipelines.assets.check_metadata import check_counts
     from pipelines.bulletin.metadata import asset_metadata
     from pipelines.bulletin.writer import write_bulletin
 
     month = context.partition_key
-    with warehouse.get_connection() as con:
+    with engine.marts_reader().open_month(month) as con:
         written = write_bulletin(con, month, files.output, Path(files.bulletin_config_path))
     context.log.info(f"bulletin for {month} written to {written.directory}")
     version = written.version

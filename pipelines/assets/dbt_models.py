@@ -13,10 +13,11 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.assets.previews import month_preview
+from pipelines.engines.readers import lake_lock
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.previous_month import require_previous_month
-from pipelines.project import dbt_project
-from pipelines.resources import WarehouseResource
+from pipelines.project import ENGINE, dbt_project
+from pipelines.resources import EngineResource, WarehouseResource
 from pipelines.settings import Settings
 from pipelines.warehouse import wait_until_writable, warehouse_lock
 
@@ -33,7 +34,15 @@ def model_layer(node: Mapping[str, Any]) -> str:
 
 
 class HotlineDbtTranslator(DagsterDbtTranslator):
-    """Models are grouped by layer; sources keep dagster-dbt's `raw/<table>` keys (our raw assets)."""
+    """Models are grouped by layer; sources keep dagster-dbt's `raw/<table>` keys (our raw assets).
+
+    On Spark the sources are the lake's parquet tables: their keys are `lake/<table>`
+    (pipelines/assets/lake.py), which depend on the raw assets.
+    """
+
+    def __init__(self, engine: str = "duckdb") -> None:
+        super().__init__()
+        self.engine = engine
 
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -41,6 +50,8 @@ class HotlineDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("model."):
             spec = spec.replace_attributes(group_name=model_layer(manifest["nodes"][unique_id]))
+        elif unique_id.startswith("source.") and self.engine == "spark":
+            spec = spec.replace_attributes(key=dg.AssetKey(["lake", manifest["sources"][unique_id]["name"]]))
         return spec
 
 
@@ -90,19 +101,26 @@ def keep_parse_state(warehouse_path: Path, target_path: Path) -> None:
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     partitions_def=monthly_partitions,
-    dagster_dbt_translator=HotlineDbtTranslator(),
+    dagster_dbt_translator=HotlineDbtTranslator(ENGINE),
     name="dbt_models",
     # dagster-dbt's default for time partitions is one run for a whole range; the models read one month
     backfill_policy=ONE_MONTH_PER_RUN,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build` of the selected models for the partition's month, holding the warehouse lock.
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    engine: EngineResource,
+):
+    """`dbt build` of the selected models for the partition's month on the engine's target, holding
+    the engine's lock (the DuckDB file, or on Spark the lake's catalog).
 
-    dbt's events reach Dagster as each model and test finishes; the month's row count and a
-    preview of each built model follow as observations once dbt has exited (see
+    dbt's events reach Dagster as each model and test finishes; on DuckDB the month's row count and
+    a preview of each built model follow as observations once dbt has exited (see
     `with_month_observations`).
     """
     os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
+    os.environ["HOTLINE_LAKE"] = str(engine.lake)
     # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
     settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
     require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
@@ -110,15 +128,20 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     os.environ[MONTH_ENV] = context.partition_key
     # one target folder per run and month (dbt's artifacts), starting from the warehouse's parse state
     run_folder = f"dbt_models-{context.run_id[:7]}-{context.partition_key}"
+    # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if engine.engine == "spark":
+        # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
+        target_path = dbt_project.project_dir / dbt_project.target_path / run_folder
+        with lake_lock(engine.lake):
+            yield from dbt.cli(args, context=context, target_path=target_path).stream()
+        return
     target_path = dbt_project.project_dir / "target" / run_folder
     with warehouse_lock(warehouse.path):
         # dbt's own connection fails at once on a file another program holds: wait (bounded) here
         wait_until_writable(warehouse.path, notify=context.log.warning)
         start_from_parse_state(warehouse.path, target_path)
-        # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
-        invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
-        )
+        invocation = dbt.cli(args, context=context, target_path=target_path)
         yield from with_month_observations(
             invocation.stream(),
             warehouse,

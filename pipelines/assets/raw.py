@@ -65,6 +65,9 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
                 "rows_read": summary.rows_read,
                 "rows_with_load_errors": summary.rows_with_load_errors,
                 "ignored_columns": ", ".join(summary.ignored_columns),
+                "header_row": summary.header_row,
+                "skipped_rows": "; ".join(summary.skipped_rows) or "(none)",
+                "reader_notes": "; ".join(summary.notes) or "(none)",
                 "rows_in_warehouse": month_rows,
                 "preview": dg.MetadataValue.md(preview or "(no rows)"),
             }

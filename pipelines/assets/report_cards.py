@@ -12,7 +12,7 @@ import dagster as dg
 
 from pipelines.assets.bulletin import BULLETIN_GROUP, BULLETIN_INPUTS
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
-from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.resources import EngineResource, HotlineFiles
 
 #: the marts the cards read: the bulletin's, and the times of the orders behind lost points
 REPORT_CARD_INPUTS = (*BULLETIN_INPUTS, "fct_lost_point_orders")
@@ -30,13 +30,13 @@ REPORT_CARD_INPUTS = (*BULLETIN_INPUTS, "fct_lost_point_orders")
     kinds={"python"},
 )
 def unit_report_cards(
-    context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, files: HotlineFiles, engine: EngineResource
 ) -> dg.MaterializeResult:
     from pipelines.bulletin.report_cards import read_card_figures, write_cards
 
     month = context.partition_key
-    # read under the warehouse lock, render and write without holding it
-    with warehouse.get_connection() as con:
+    # read through the engine that built the marts (under its lock), render and write without it
+    with engine.marts_reader().open_month(month) as con:
         figures = read_card_figures(con, month)
     cards = write_cards(figures, files.output, Path(files.bulletin_config_path))
     context.log.info(f"{cards.count} report cards for {month} written to {cards.directory}")

@@ -26,6 +26,7 @@ from pipelines.assets.raw import raw_asset_key
 from pipelines.contract import APPEALS, INPUTS, ORDERS, UNITS, InputSpec
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.validation.hints import rule_lines
 from pipelines.validation.policy import (
     MAX_QUARANTINE_SHARE_ENV,
     PublicationDecision,
@@ -208,6 +209,9 @@ def run_contract_check(
     summary = "; ".join(problems) if problems else f"{report.rows_read} rows, every row meets the contract"
     if reported:
         summary += "; reported, not quarantined: " + ", ".join(f"{r.rule} ({r.rows})" for r in reported)
+    if report.rows_quarantined:
+        # the rules broken, with an example and, for a known export fault, its cause and fix
+        summary += "\n" + "\n".join(rule_lines(spec, report))
     if log is not None:
         (log.error if unusable else log.warning if problems else log.info)(f"{spec.name} {month}: {summary}")
     metadata: dict[str, Any] = {

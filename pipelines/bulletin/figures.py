@@ -605,7 +605,8 @@ def _appeals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
     else:
         columns = ", ".join(APPEALS_COLUMNS)
         rows = _rows(con, f"select {columns} from {APPEALS_MART} where month = ?", [month])
-    rows.sort(key=lambda r: (r["unit_code"], _item_order(r["item"])))
+    # bulletin.md: `appeals.by_unit` "by unit_code then item" (the item's name)
+    rows.sort(key=lambda r: (r["unit_code"], r["item"]))
     units = [
         {
             "unit_code": r["unit_code"],

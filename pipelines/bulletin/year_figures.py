@@ -111,6 +111,8 @@ def year_to_date(con: duckdb.DuckDBPyConnection, month: str, groups: Sequence[st
 def recovery(con: duckdb.DuckDBPyConnection, month: str) -> list[dict[str, Any]]:
     """The points to recover of `month`, in the shape of bulletin.md's `recovery`."""
     rows = _rows(con, "marts.fct_recovery", month, "unit_code, item_order, part_order, item")
+    # bulletin.md: "by unit_code then item" (the item's name, then the part: 市派 before 省派)
+    rows.sort(key=lambda r: (r["unit_code"], r["item"], r["part"] or ""))
     return [
         {
             "unit_code": r["unit_code"],

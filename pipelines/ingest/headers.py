@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +12,10 @@ from pipelines.contract import Column, InputSpec
 from pipelines.ingest.errors import InputFileError
 
 BOM = "\ufeff"
+#: whitespace anywhere in a header (a merged cell "受理\n时间", "order id"), BOM and zero-width marks
+_HEADER_NOISE = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]+")
+#: a required-field marker some templates put before or after a header ("*工单编号")
+_REQUIRED_MARK = re.compile(r"^[*＊]+|[*＊]+$")
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ class HeaderMap:
     ignored: tuple[str, ...]
     #: optional contract columns the header lacks (loaded as all-null)
     absent: tuple[str, ...]
+    #: number of cells in the header row (empty ones included)
+    width: int = 0
 
 
 def clean_header(value: object) -> str:
@@ -33,19 +41,32 @@ def clean_header(value: object) -> str:
     return str(value).replace(BOM, "").strip()
 
 
+def header_key(value: object) -> str:
+    """The spelling-independent form a header is matched by: NFKC (full-width letters and brackets
+    become ASCII), lower case, no whitespace, BOM, zero-width marks or leading/trailing `*`."""
+    text = unicodedata.normalize("NFKC", clean_header(value)).lower()
+    return _REQUIRED_MARK.sub("", _HEADER_NOISE.sub("", text))
+
+
 def column_label(column: Column) -> str:
     """`'received_at' (受理时间)`: how messages name a contract column."""
     return f"'{column.name}' ({column.chinese})" if column.chinese else f"'{column.name}'"
 
 
 def _lookup(spec: InputSpec) -> dict[str, Column]:
-    """Accepted header spellings -> column: lower-cased English names and exact Chinese names."""
+    """Accepted header spellings (as `header_key`) -> column: the English and the Chinese names."""
     table: dict[str, Column] = {}
     for column in spec.columns:
-        table[column.name.lower()] = column
+        table[header_key(column.name)] = column
         if column.chinese:
-            table[column.chinese] = column
+            table[header_key(column.chinese)] = column
     return table
+
+
+def matching_columns(spec: InputSpec, row: Sequence[object]) -> int:
+    """How many distinct contract columns a row's cells name (0 for a title or a data row)."""
+    lookup = _lookup(spec)
+    return len({lookup[key].name for key in map(header_key, row) if key in lookup})
 
 
 def map_header(path: Path, spec: InputSpec, header: Sequence[object]) -> HeaderMap:
@@ -58,7 +79,7 @@ def map_header(path: Path, spec: InputSpec, header: Sequence[object]) -> HeaderM
         text = clean_header(raw)
         if not text:
             continue
-        column = lookup.get(text) or lookup.get(text.lower())
+        column = lookup.get(header_key(text))
         if column is None:
             ignored.append(text)
             continue
@@ -85,4 +106,4 @@ def map_header(path: Path, spec: InputSpec, header: Sequence[object]) -> HeaderM
             else "export the columns, with the English or the Chinese headers",
         )
     absent = tuple(c.name for c in spec.columns if c.name not in positions)
-    return HeaderMap(positions, file_names, tuple(ignored), absent)
+    return HeaderMap(positions, file_names, tuple(ignored), absent, width=len(header))

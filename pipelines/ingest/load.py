@@ -36,6 +36,12 @@ class LoadSummary:
     ignored_columns: tuple[str, ...] = ()
     #: optional contract columns the file lacks (stored as null)
     absent_columns: tuple[str, ...] = ()
+    #: 1-based row (line) of the header in the file
+    header_row: int = 1
+    #: `row N: 'text'` of each title or export-info row skipped above the header
+    skipped_rows: tuple[str, ...] = ()
+    #: what the reader did that a person should know (totals row skipped, quotes read as text)
+    notes: tuple[str, ...] = ()
 
 
 class _Feed:
@@ -125,7 +131,15 @@ def load_month_input(
         encoding=stream.encoding if stream else None,
         ignored_columns=stream.header.ignored if stream else (),
         absent_columns=stream.header.absent if stream else (),
+        header_row=stream.header_row if stream else 1,
+        skipped_rows=stream.skipped_rows if stream else (),
+        notes=tuple(stream.notes) if stream else (),
     )
+    if summary.skipped_rows:
+        log.info("%s: header found in row %d; skipped above it: %s", path, summary.header_row,
+                 "; ".join(summary.skipped_rows))
+    for note in summary.notes:
+        log.warning("%s: %s", path, note)
     if summary.ignored_columns:
         log.warning("%s: ignored columns not in the contract: %s", path, ", ".join(summary.ignored_columns))
     log.info(

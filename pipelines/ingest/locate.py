@@ -18,16 +18,34 @@ def check_month(month: str) -> str:
     return month
 
 
-def _candidates(folder: Path, name: str) -> list[Path]:
-    """Files `<folder>/<name>.<ext>` with a known extension (extension case ignored), sorted."""
+def _named_like(folder: Path, name: str) -> list[Path]:
+    """Files `<folder>/<name>.<anything>` (name and extension case ignored), sorted; no lock or
+    hidden files (`~$orders.xlsx`, `.orders.csv`)."""
     if not folder.is_dir():
         return []
-    found = [
+    return sorted(
         entry
         for entry in folder.iterdir()
-        if entry.is_file() and entry.stem == name and entry.suffix[1:].lower() in FILE_EXTENSIONS
-    ]
-    return sorted(found)
+        if entry.stem.lower() == name.lower() and entry.is_file()
+    )
+
+
+def _candidates(folder: Path, name: str) -> list[Path]:
+    """Files `<folder>/<name>.<ext>` with a known extension; InputFileError for one the loader does
+    not read (`orders.ods`, `inspections.txt`): a file named like an input is never ignored."""
+    found = []
+    for entry in _named_like(folder, name):
+        if entry.suffix[1:].lower() not in FILE_EXTENSIONS:
+            raise InputFileError(
+                entry,
+                f"the file is named like the input '{name}' but the loader does not read "
+                f"{repr(entry.suffix) + ' files' if entry.suffix else 'files without an extension'} "
+                f"(it reads {', '.join(FILE_EXTENSIONS)})",
+                f"export it as {name}.csv, {name}.xlsx, {name}.xls or {name}.parquet, "
+                "or move it out of the landing folder",
+            )
+        found.append(entry)
+    return found
 
 
 def _one_of(folder: Path, spec: InputSpec) -> Path | None:
@@ -69,5 +87,6 @@ def find_input_file(landing: Path, month: str, spec: InputSpec) -> Path | None:
     raise InputFileError(
         month_dir / spec.name,
         f"the required input '{spec.name}' ({spec.title}) for {month} is missing: expected {expected}",
-        f"put the export in {where} as {spec.name}.csv, {spec.name}.xlsx or {spec.name}.parquet",
+        f"put the export in {where} as {spec.name}.csv, {spec.name}.xlsx, {spec.name}.xls "
+        f"or {spec.name}.parquet",
     )

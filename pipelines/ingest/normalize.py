@@ -26,6 +26,9 @@ TIMESTAMP_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d",
     "%Y/%m/%d",
 )
+#: Excel date serials accepted in timestamp columns: 5 digits (1927-05-18 to 2173-10-14), optional fraction
+EXCEL_SERIAL_PATTERN = r"[1-9][0-9]{4}(\.[0-9]+)?"
+EXCEL_EPOCH = "1899-12-30"
 #: boolean spellings, compared after trimming and lower-casing
 TRUE_VALUES: tuple[str, ...] = ("1", "1.0", "true", "t", "yes", "是")
 FALSE_VALUES: tuple[str, ...] = ("0", "0.0", "false", "f", "no", "否")
@@ -97,7 +100,14 @@ def parse_expression(column: Column) -> str | None:
         return f"nullif(case when {full_width} then {ascii_digits} else {digits} end, '')"
     match column.type:
         case ColumnType.TIMESTAMP:
-            return f"date_trunc('second', try_strptime({value}, {_string_list(TIMESTAMP_FORMATS)}))"
+            spelled = f"date_trunc('second', try_strptime({value}, {_string_list(TIMESTAMP_FORMATS)}))"
+            # an Excel date serial (days since 1899-12-30, the fraction is the time of day): what a
+            # date cell becomes when its format is lost (calamine#640, a CSV saved from Excel)
+            serial = (
+                f"case when regexp_full_match({value}, {literal(EXCEL_SERIAL_PATTERN)}) then "
+                f"timestamp '{EXCEL_EPOCH}' + to_seconds(round(cast({value} as double) * 86400)) end"
+            )
+            return f"coalesce({spelled}, {serial})"
         case ColumnType.BOOL:
             lowered = f"lower({value})"
             return (

@@ -31,6 +31,13 @@ class InputStream:
     header: HeaderMap
     batches: Iterator[pa.RecordBatch]
     closer: Callable[[], None] = field(default=_nothing)
+    #: 1-based row (line) of the header in the file: above 1 when title rows were skipped
+    header_row: int = 1
+    #: `row N: 'text'` of each non-blank row skipped above the header
+    skipped_rows: tuple[str, ...] = ()
+    #: what the reader did that a person should know (totals row skipped, quotes read as text);
+    #: complete once the batches are read
+    notes: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         return self.batches

@@ -67,7 +67,7 @@ def test_year_to_date_order_follows_the_mart(data):
 
 def test_recovery_rows_and_order(data):
     rows = data["recovery"]
-    # by unit_code, then the rulebook's item order, then 市派 before 省派; 2021-01's row is not read
+    # by unit_code, then the item's name as text (bulletin.md), 市派 before 省派; 2021-01's row is not read
     got = [(r["unit_code"], r["item"], r["part"], r["denominator"], r["good"], r["to_full"]) for r in rows]
     assert got == [
         ("LYG0201", "按时办结率", None, 80, 70, 6),
@@ -80,3 +80,31 @@ def test_recovery_rows_and_order(data):
     spec_keys = {"unit_code", "item", "part", "denominator", "good", "to_full"}
     assert set(rows[0]) == spec_keys | {"unit_name", "target"}
     assert all(type(r["to_full"]) is int and type(r["target"]) is float for r in rows)
+
+
+def test_recovery_items_are_ordered_by_name_not_by_the_rulebook():
+    """bulletin.md: `recovery` "by unit_code then item": 回访满意率 sorts before 按时办结率 as text,
+    although the rulebook lists 按时办结率 first (item_order 2 against 3)."""
+    from pipelines.bulletin.year_figures import recovery
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_recovery (month varchar, unit_code varchar, unit_name varchar, item varchar,"
+        " item_order bigint, part varchar, part_order bigint, denominator bigint, good bigint,"
+        " target decimal(18,6), to_full bigint)"
+    )
+    con.execute(
+        "insert into marts.fct_recovery values"
+        " ('2021-02', 'U1', '甲', '按时办结率', 2, null, 1, 20, 15, 95, 4),"
+        " ('2021-02', 'U1', '甲', '回访满意率', 3, '省派', 2, 10, 9, 98, 1),"
+        " ('2021-02', 'U1', '甲', '回访满意率', 3, '市派', 1, 40, 36, 95, 2),"
+        " ('2021-02', 'U0', '乙', '首次回应率', 5, null, 1, 4, 3, 100, 1)"
+    )
+    rows = recovery(con, "2021-02")
+    assert [(r["unit_code"], r["item"], r["part"], r["to_full"]) for r in rows] == [
+        ("U0", "首次回应率", None, 1),
+        ("U1", "回访满意率", "市派", 2),
+        ("U1", "回访满意率", "省派", 1),
+        ("U1", "按时办结率", None, 4),
+    ]

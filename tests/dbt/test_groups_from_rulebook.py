@@ -17,6 +17,9 @@ from pipelines.settings import CONFIG_DIR
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 MONTH = "2021-02"
 UNITS = [
     dict(unit_code="C1", unit_name="东海县", unit_group="县区"),

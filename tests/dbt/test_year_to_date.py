@@ -21,6 +21,9 @@ from tests.rulebook import scoring_months as sm
 from tests.support.dbt_harness import dbt_build
 from tests.support.raw_fixture import insert_rows
 
+# slow: runs dbt build (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 D = Decimal
 JANUARY, FEBRUARY = "2021-01", "2021-02"
 JANUARY_UNITS = ("D03", "D07", "D10", "D12", "D13", "Q01", "Q06")

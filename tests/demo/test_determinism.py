@@ -17,7 +17,7 @@ def test_two_runs_write_identical_bytes(tmp_path: Path) -> None:
     second = generate_month("2021-02", tmp_path / "b", scale=0.05)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert sorted(a) == sorted(b)
-    assert len(a) == 8  # units.csv + the 7 month files
+    assert len(a) == 9  # units.csv + the 8 month files (appeals.csv included)
     for name in a:
         assert a[name] == b[name], f"{name} differs between two runs"
     assert first.figures == second.figures

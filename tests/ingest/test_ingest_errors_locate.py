@@ -34,8 +34,20 @@ def test_month_file_found_with_any_extension_case(landing: Path) -> None:
     target = landing / "2021-02" / "orders.CSV"
     target.write_text("order_id\n")
     (landing / "2021-02" / "orders_old.csv").write_text("x\n")
-    (landing / "2021-02" / "orders.txt").write_text("x\n")
+    (landing / "2021-02" / "~$orders.xlsx").write_text("x\n")  # Excel's lock file
     assert find_input_file(landing, "2021-02", ORDERS) == target
+
+
+def test_a_file_named_like_an_input_with_an_unread_extension_fails_naming_it(landing: Path) -> None:
+    (landing / "2021-02").mkdir()
+    (landing / "2021-02" / "orders.csv").write_text("order_id\n")
+    stray = landing / "2021-02" / "inspections.ods"
+    stray.write_text("x\n")
+    with pytest.raises(InputFileError) as caught:
+        find_input_file(landing, "2021-02", INSPECTIONS)
+    assert caught.value.path == stray
+    assert "does not read '.ods' files" in str(caught.value)
+    assert "inspections.xlsx" in caught.value.fix
 
 
 def test_missing_optional_input_is_none(landing: Path) -> None:
@@ -48,7 +60,7 @@ def test_missing_required_input_names_expected_paths(landing: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         find_input_file(landing, "2021-02", ORDERS)
     message = str(caught.value)
-    assert f"{landing}/2021-02/orders.{{csv,xlsx,parquet}}" in message
+    assert f"{landing}/2021-02/orders.{{csv,xlsx,xls,parquet}}" in message
     assert "required input 'orders'" in message
     assert "Fix: put the export in" in message
 
@@ -67,8 +79,8 @@ def test_missing_units_names_both_places(landing: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         find_input_file(landing, "2021-02", UNITS)
     message = str(caught.value)
-    assert f"{landing}/2021-02/units.{{csv,xlsx,parquet}}" in message
-    assert f"{landing}/units.{{csv,xlsx,parquet}}" in message
+    assert f"{landing}/2021-02/units.{{csv,xlsx,xls,parquet}}" in message
+    assert f"{landing}/units.{{csv,xlsx,xls,parquet}}" in message
 
 
 def test_two_files_of_one_input_are_ambiguous(landing: Path) -> None:

@@ -320,8 +320,10 @@ def test_decode_error_after_the_sample_still_names_the_file(tmp_path: Path, writ
         handle.write("U99999,城管局,县区\n".encode("gbk"))
     assert path.stat().st_size > 1.3 * CHUNK_BYTES
     error = expect_error(path, UNITS)
-    assert error.problem.startswith("undecodable bytes ")
-    assert "not UTF-8 throughout" in error.problem
+    assert error.problem.startswith(
+        "two encodings in one file: lines 1–12001 are UTF-8 but line 12002 is GB18030 (GBK)"
+    )
+    assert "one encoding" in error.fix
 
 
 def test_gb18030_decode_error_mid_file(tmp_path: Path) -> None:
@@ -344,8 +346,10 @@ def test_corrupt_and_truncated_xlsx(tmp_path: Path, write_xlsx) -> None:
     not_zip = tmp_path / "units.xlsx"
     not_zip.write_text("unit_code,unit_name\n")
     error = expect_error(not_zip, UNITS)
-    assert error.problem == "the file is not a readable xlsx workbook: BadZipFile: File is not a zip file"
-    assert "re-save it as .xlsx" in error.fix
+    assert error.problem == (
+        "the file is not a readable xlsx workbook: its content is text (probably tab- or comma-separated)"
+    )
+    assert "save it as .xlsx" in error.fix
 
     good = write_xlsx(
         tmp_path / "good.xlsx", ["unit_code", "unit_name", "unit_group"], [["U01", "城管局", "县区"]]
@@ -379,9 +383,9 @@ def test_truncated_parquet(tmp_path: Path, write_parquet) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    path = tmp_path / "units.xls"
+    path = tmp_path / "units.ods"
     path.write_bytes(b"x")
-    assert "not one of csv, xlsx, parquet" in expect_error(path, UNITS).problem
+    assert "'.ods' is not one the loader reads (csv, xlsx, xls, parquet)" in expect_error(path, UNITS).problem
 
 
 def test_library_errors_never_escape(tmp_path: Path, write_parquet) -> None:

@@ -12,6 +12,9 @@ from pipelines.dbt_artifacts import ARTIFACTS_FOLDER, DEFAULT_KEEP, new_target_p
 from pipelines.settings import DBT_PROJECT_DIR
 from tests.support.pipeline_run import PipelineRun
 
+# slow: shares the two-month pipeline run (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 
 def test_a_runs_dbt_artifacts_are_under_the_dagster_home_not_in_the_checkout(two_months: PipelineRun):
     folders = [path for path in (two_months.dagster_home / ARTIFACTS_FOLDER).iterdir() if path.is_dir()]

@@ -17,6 +17,9 @@ from pipelines.runner import before_run
 from pipelines.settings import Settings
 from tests.support.pipeline_run import pipeline_env
 
+# slow: runs months through Dagster (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def tmpfs(folder: Path, options: str) -> Iterator[Path]:

@@ -16,6 +16,9 @@ from pipelines.raw_tables import ensure_raw_tables
 from pipelines.settings import Settings
 from tests.support.pipeline_run import WAITING_FOR_JANUARY, PipelineRun
 
+# slow: shares the two-month pipeline run (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 
 def settings_in(root: Path) -> Settings:
     return replace(

@@ -15,6 +15,9 @@ from pipelines.warehouse import WarehouseBusyError, lock_holder, open_warehouse
 from tests.reliability.holders import holding
 from tests.support.pipeline_run import pipeline_env
 
+# slow: runs months through hotline run (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 HOTLINE = Path(sys.executable).parent / "hotline"
 
 

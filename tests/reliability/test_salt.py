@@ -15,6 +15,9 @@ from pipelines.salt import DEMO_ENV, resolve_phone_salt, salt_file
 from pipelines.settings import DEFAULT_PHONE_SALT, Settings
 from tests.support.pipeline_run import PipelineRun
 
+# slow: shares the two-month pipeline run (make test-fast leaves it out)
+pytestmark = pytest.mark.slow
+
 
 def settings_for(home: Path, salt: str = "") -> Settings:
     return replace(Settings.from_env(), dagster_home=home, phone_salt=salt)

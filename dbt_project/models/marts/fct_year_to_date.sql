@@ -42,7 +42,7 @@ year_scores as (
         ranked_months.months_ranked,
         ranked_months.first_month,
         ranked_months.last_month,
-        {{ exact(exact('ranked_months.total_sum') ~ ' / ' ~ exact('ranked_months.months_ranked')) }} as score_exact
+        {{ divide_exact('ranked_months.total_sum', 'ranked_months.months_ranked') }} as score_exact
     from ranked_months
     inner join latest_listing
         on latest_listing.unit_code = ranked_months.unit_code
