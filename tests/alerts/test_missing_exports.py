@@ -16,10 +16,13 @@ from pipelines.alerts.exports import (
     missing_exports,
     month_due,
 )
+from pipelines.contract import FILE_EXTENSIONS
 from pipelines.sensors.alerts import missing_exports_alerts
 from tests.alerts.conftest import configure_channels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: `{csv,xlsx,…}`: every extension the loaders read (contract.md)
+EXTENSIONS = "{" + ",".join(FILE_EXTENSIONS) + "}"
 REQUIRED = expected_exports()
 
 
@@ -44,14 +47,14 @@ def test_an_alert_names_the_folder_and_the_missing_files(tmp_path: Path):
     assert exports_missing_alert(landing, "2021-02", before, 3, REQUIRED) is None  # not due yet
     alert = exports_missing_alert(landing, "2021-02", on_time, 3, REQUIRED)
     assert alert is not None and alert.key == "exports_missing|2021-02"
-    assert alert.details["missing"] == ["orders.{csv,xlsx,parquet}"]
+    assert alert.details["missing"] == [f"orders.{EXTENSIONS}"]
     assert alert.details["folder"] == str(landing / "2021-02") and alert.details["due"] == "2021-03-03"
     assert str(landing / "2021-02") in alert.subject and "orders" in alert.subject
     (landing / "2021-02" / "orders.csv").write_text("x\n", encoding="utf-8")
     assert exports_missing_alert(landing, "2021-02", on_time, 3, REQUIRED) is None
     # an optional export is expected only when named
     assert missing_exports(landing, "2021-02", expected_exports(["inspections"])) == [
-        "inspections.{csv,xlsx,parquet}"
+        f"inspections.{EXTENSIONS}"
     ]
 
 
@@ -71,7 +74,7 @@ def test_the_sensor_alerts_once(monkeypatch, http_server, smtp_server, instance,
     assert "exports missing" in (first.skip_message or "")
     assert len(http_server.requests) == 1
     [alert] = http_server.requests[0].body["alerts"]
-    assert alert["kind"] == "exports_missing" and alert["details"]["missing"] == ["orders.{csv,xlsx,parquet}"]
+    assert alert["kind"] == "exports_missing" and alert["details"]["missing"] == [f"orders.{EXTENSIONS}"]
     assert len(smtp_server.messages) == 1
     tick()
     assert len(http_server.requests) == 1 and len(smtp_server.messages) == 1
