@@ -125,8 +125,8 @@ def test_to_full_matches_the_counts_of_the_bulletin(run: PipelineRun):
                 if item in lost and n and good * 100 < target * n:
                     to_full = (target * n / 100 - good).to_integral_value(rounding=ROUND_CEILING)
                     expected.append((unit["unit_code"], item, part, n, good, max(0, int(to_full))))
-        order = ["及时签收率", "按时办结率", "回访满意率", "首次回应率"]
-        expected.sort(key=lambda r: (r[0], order.index(r[1]), r[2] or ""))
+        # bulletin.md: "by unit_code then item" (the item's name as text), 市派 before 省派
+        expected.sort(key=lambda r: (r[0], r[1], r[2] or ""))
         got = [
             (r["unit_code"], r["item"], r["part"], r["denominator"], r["good"], r["to_full"])
             for r in figures["recovery"]
