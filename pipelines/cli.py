@@ -54,6 +54,14 @@ def generate(month: str, out_dir: Path, scale: float, seed: int) -> None:
         click.echo(f"  {name}: {count} rows")
 
 
+def _send_alerts(settings: Settings, outcome) -> None:
+    """The alerts of the run (docs/alerts.md): sent now, so that no daemon is needed."""
+    from pipelines.alerts.after_run import alert_after_cli_run
+
+    line = alert_after_cli_run(settings, outcome)
+    click.secho(line, fg="yellow" if line.startswith("alerts failed") else None, err=True)
+
+
 def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
     from rich.console import Console
 
@@ -80,6 +88,7 @@ def _run_one(settings: Settings, month: str, verbose: bool = False) -> Path:
             outcome = run_month(settings, month, say=say, listener=progress.on_event)
     except ValueError as exc:  # a check before the run (output, disk, warehouse held…): nothing written
         _fail(str(exc))
+    _send_alerts(settings, outcome)
     if not outcome.success:
         with open(log_path, "a", encoding="utf-8") as log:
             log.write("\n".join(outcome.tracebacks) + "\n")

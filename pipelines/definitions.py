@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.assets.bulletin import bulletin
 from pipelines.assets.dbt_models import dbt_models
+from pipelines.assets.history_checks import history_checks
 from pipelines.assets.lake import lake
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reference import rulebook, working_calendar
@@ -45,7 +46,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             unit_report_cards,
         ],
         # input validation: contract checks on the raw assets, reconciliation, publication gate
-        asset_checks=validation_checks,
+        asset_checks=[*validation_checks, *history_checks],
         jobs=[monthly_bulletin_job, whatif_job],
         sensors=automation.sensors,
         schedules=automation.schedules,

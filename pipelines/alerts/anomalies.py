@@ -11,6 +11,9 @@ Rules (thresholds in `AnomalyThresholds`, from env vars):
                        HOTLINE_ALERT_UPTIME_TARGET overrides it (a county without probes is not judged);
 * quarantine_share     an input's quarantined rows (raw.quarantine, distinct source rows) over its rows
                        read, above quarantine_share_pct %. No raw.quarantine table: no alert.
+* history_anomaly      a unit's indicator outside the range of its own history (`history_rule`);
+                       orders_change is then only applied to units whose orders the history rule
+                       could not judge (too little history): it is the fallback of a young warehouse.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.alerts.baseline import HistorySettings
+from pipelines.alerts.history_rule import HistoryReport, evaluate_history, history_alerts
 from pipelines.alerts.model import Alert, AlertKind, dedup_key
 from pipelines.alerts.settings import DEFAULT_UPTIME_TARGET, AnomalyThresholds
 from pipelines.contract import INPUTS_BY_NAME
@@ -74,6 +79,7 @@ def orders_change_alerts(
                     "change_pct": change_pct,
                     "threshold_pct": thresholds.orders_change_pct,
                     "min_orders": thresholds.orders_min,
+                    **({"unit_group": row["unit_group"]} if row.get("unit_group") else {}),
                 },
                 source={"asset": "marts/fct_unit_scores"},
                 key=dedup_key(AlertKind.ORDERS_CHANGE, month, row["unit_code"]),
@@ -133,6 +139,8 @@ def uptime_alerts(month: str, rows: Iterable[Row], target: float) -> list[Alert]
                     "target": target,
                     "probes": int(row["probes"]),
                     "ok_probes": int(row.get("ok_probes") or 0),
+                    # so that a group route (routing.py) reaches the county
+                    **({"unit_group": row["unit_group"]} if row.get("unit_group") else {}),
                 },
                 source={"asset": "intermediate/int_county_data_quality"},
                 key=dedup_key(AlertKind.UPTIME_BELOW_TARGET, month, row["unit_code"]),
@@ -186,6 +194,8 @@ class MonthIndicators:
     #: the rulebook's 接口稳定性 target of the month (None when raw.rulebook_params has none)
     rulebook_uptime_target: float | None = None
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    #: the history rule's findings (None: not evaluated)
+    history: HistoryReport | None = None
 
 
 def evaluate_anomalies(indicators: MonthIndicators, thresholds: AnomalyThresholds) -> list[Alert]:
@@ -195,13 +205,17 @@ def evaluate_anomalies(indicators: MonthIndicators, thresholds: AnomalyThreshold
         target = indicators.rulebook_uptime_target
     if target is None:
         target = DEFAULT_UPTIME_TARGET
+    history = indicators.history
+    judged = history.judged_units("orders") if history is not None else set()
+    unit_orders = [row for row in indicators.unit_orders if row["unit_code"] not in judged]
     return [
-        *orders_change_alerts(month, indicators.unit_orders, indicators.previous_unit_orders, thresholds),
+        *orders_change_alerts(month, unit_orders, indicators.previous_unit_orders, thresholds),
         *satisfaction_change_alerts(
             month, indicators.satisfaction_rate, indicators.previous_satisfaction_rate, thresholds
         ),
         *uptime_alerts(month, indicators.uptime, target),
         *quarantine_share_alerts(month, indicators.quarantine, thresholds.quarantine_share_pct),
+        *(history_alerts(history) if history is not None else []),
     ]
 
 
@@ -226,12 +240,20 @@ def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def read_month_indicators(con: duckdb.DuckDBPyConnection, month: str) -> MonthIndicators:
-    """The figures the rules need for `month` and M−1; a missing table means no figures."""
+def read_month_indicators(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    history: HistorySettings | None = None,
+    holiday_months: Mapping[str, str] | None = None,
+) -> MonthIndicators:
+    """The figures the rules need for `month` and M−1 (and, with `history`, the history rule's
+    window); a missing table means no figures."""
     prev = previous_month(month)
     found = MonthIndicators(month=month)
+    if history is not None:
+        found.history = evaluate_history(con, month, holiday_months or {}, history)
     if _exists(con, "marts", "fct_unit_scores"):
-        sql = "select unit_code, unit_name, orders from marts.fct_unit_scores where month = ?"
+        sql = "select unit_code, unit_name, unit_group, orders from marts.fct_unit_scores where month = ?"
         found.unit_orders = _dicts(con.execute(sql, [month]))
         found.previous_unit_orders = _dicts(con.execute(sql, [prev]))
     if _exists(con, "marts", "fct_intake"):
@@ -248,10 +270,18 @@ def read_month_indicators(con: duckdb.DuckDBPyConnection, month: str) -> MonthIn
             else ""
         )
         unit_name = "names.unit_name" if names else "null"
+        groups = (
+            "left join marts.fct_unit_scores scores"
+            " on scores.month = q.month and scores.unit_code = q.unit_code"
+            if _exists(con, "marts", "fct_unit_scores")
+            else ""
+        )
+        unit_group = "scores.unit_group" if groups else "null"
         found.uptime = _dicts(
             con.execute(
                 f"select q.unit_code, coalesce({unit_name}, q.unit_code) as unit_name, q.probes,"
-                f" q.ok_probes, q.uptime_rate from intermediate.int_county_data_quality q {names}"
+                f" q.ok_probes, q.uptime_rate, {unit_group} as unit_group"
+                f" from intermediate.int_county_data_quality q {names} {groups}"
                 " where q.month = ? order by q.unit_code",
                 [month],
             )
@@ -331,3 +361,22 @@ def _read_quarantine(con: duckdb.DuckDBPyConnection, month: str) -> list[dict[st
             }
         )
     return rows
+
+
+def holiday_months_of(rulebook_path: Any) -> dict[str, str]:
+    """The rulebook's holiday_months (an unreadable rulebook fails its own asset: here, none)."""
+    from pipelines.rulebook import RulebookError, load_rulebook
+
+    try:
+        return load_rulebook(rulebook_path).holiday_months
+    except RulebookError:
+        return {}
+
+
+def month_anomaly_alerts(
+    con: duckdb.DuckDBPyConnection, month: str, thresholds: AnomalyThresholds,
+    history: HistorySettings, rulebook_path: Any,
+) -> list[Alert]:
+    """Every indicator rule of the month (the sensor's and `hotline run`'s shared entry point)."""
+    indicators = read_month_indicators(con, month, history, holiday_months_of(rulebook_path))
+    return evaluate_anomalies(indicators, thresholds)

@@ -21,6 +21,9 @@ PARTITION_TAG = "dagster/partition"
 #: metadata values longer than this are cut in an alert (sample ids lists stay readable)
 _MAX_VALUE_CHARS = 600
 _MAX_ERROR_CHARS = 800
+#: checks whose failures are sent as one alert per unit by the anomaly rules (history_rule), so
+#: that they reach the unit: their check failure itself is not sent again
+PER_UNIT_ALERT_CHECKS = ("history_anomalies",)
 
 
 def _metadata_value(value: Any) -> Any:
@@ -100,7 +103,7 @@ def check_failure_alert(entry: dg.EventLogEntry, run: dg.DagsterRun | None) -> A
     if event is None or event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
         return None
     evaluation = event.event_specific_data
-    if evaluation is None or evaluation.passed:
+    if evaluation is None or evaluation.passed or evaluation.check_name in PER_UNIT_ALERT_CHECKS:
         return None
     month = getattr(evaluation, "partition", None) or (run.tags.get(PARTITION_TAG) if run else None) or ""
     asset = evaluation.asset_key.to_user_string()

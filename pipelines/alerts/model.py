@@ -17,6 +17,10 @@ class AlertKind:
     SATISFACTION_CHANGE = "satisfaction_change"
     UPTIME_BELOW_TARGET = "uptime_below_target"
     QUARANTINE_SHARE = "quarantine_share"
+    HISTORY_ANOMALY = "history_anomaly"
+    EXPORTS_MISSING = "exports_missing"
+    #: reserved for the unit report cards (another feature): sent to the unit's route only
+    REPORT_CARD = "report_card"
     FIGURES_CORRECTED = "figures_corrected"
 
     ALL = (
@@ -26,6 +30,9 @@ class AlertKind:
         SATISFACTION_CHANGE,
         UPTIME_BELOW_TARGET,
         QUARANTINE_SHARE,
+        HISTORY_ANOMALY,
+        EXPORTS_MISSING,
+        REPORT_CARD,
         FIGURES_CORRECTED,
     )
 
@@ -38,6 +45,9 @@ KIND_TITLES: dict[str, str] = {
     AlertKind.SATISFACTION_CHANGE: "平台回访满意率异动",
     AlertKind.UPTIME_BELOW_TARGET: "县区接口稳定性低于目标",
     AlertKind.QUARANTINE_SHARE: "隔离行占比超限",
+    AlertKind.HISTORY_ANOMALY: "指标偏离本单位历史",
+    AlertKind.EXPORTS_MISSING: "月度导出文件未到",
+    AlertKind.REPORT_CARD: "单位成绩单",
     AlertKind.FIGURES_CORRECTED: "已发布月份数据更正",
 }
 

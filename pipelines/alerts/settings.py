@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipelines.alerts.baseline import HistorySettings
 from pipelines.settings import Settings
 
 WEBHOOK_FORMATS = ("json", "wecom", "dingtalk")
@@ -24,6 +25,8 @@ DEFAULT_ORDERS_MIN = 20
 DEFAULT_SATISFACTION_CHANGE_POINTS = 5.0
 DEFAULT_UPTIME_TARGET = 99.0
 DEFAULT_QUARANTINE_SHARE_PCT = 1.0
+#: a month's exports are due by this day of the next month (the monthly schedule's day)
+DEFAULT_EXPORTS_DUE_DAY = 3
 
 
 class AlertSettingsError(ValueError):
@@ -78,6 +81,14 @@ class AlertSettings:
     max_attempts: int = 3
     #: a sensor's first tick (no cursor yet) looks back this far for events
     lookback_hours: float = 24.0
+    #: window and thresholds of the history rule
+    history: HistorySettings = field(default_factory=HistorySettings)
+    #: the routing file (unit_code or group → channel), None: every alert to the center's channels
+    routing_path: Path | None = None
+    #: day of month M+1 by which month M's exports must have landed (exports_missing)
+    exports_due_day: int = DEFAULT_EXPORTS_DUE_DAY
+    #: inputs expected besides the required ones (orders, units), by name
+    expected_exports: tuple[str, ...] = ()
 
     @property
     def secrets(self) -> list[str]:
@@ -118,7 +129,54 @@ class AlertSettings:
             timeout_seconds=env.number("HOTLINE_ALERT_TIMEOUT_SECONDS", 10.0),
             max_attempts=int(env.number("HOTLINE_ALERT_MAX_ATTEMPTS", 3)),
             lookback_hours=env.number("HOTLINE_ALERT_LOOKBACK_HOURS", 24.0),
+            history=_history_from_env(env),
+            routing_path=_optional_path(env.text("HOTLINE_ALERT_ROUTING")),
+            exports_due_day=_due_day(env),
+            expected_exports=tuple(
+                part.strip() for part in env.text("HOTLINE_ALERT_EXPECTED_EXPORTS").split(",") if part.strip()
+            ),
         )
+
+
+def _optional_path(value: str) -> Path | None:
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def _due_day(env: _Env) -> int:
+    day = env.number("HOTLINE_ALERT_EXPORTS_DUE_DAY", DEFAULT_EXPORTS_DUE_DAY)
+    if day is None or day != int(day) or not 1 <= day <= 28:
+        raise AlertSettingsError(f"HOTLINE_ALERT_EXPORTS_DUE_DAY must be a whole day 1-28, got {day!r}")
+    return int(day)
+
+
+def _history_from_env(env: _Env) -> HistorySettings:
+    defaults = HistorySettings()
+
+    def whole(name: str, default: int) -> int:
+        value = env.number(name, default)
+        if value is None or value != int(value) or value < 1:
+            raise AlertSettingsError(f"{name} must be a whole number >= 1, got {value!r}")
+        return int(value)
+
+    try:
+        return HistorySettings(
+            window_months=whole("HOTLINE_ALERT_HISTORY_WINDOW_MONTHS", defaults.window_months),
+            min_months=whole("HOTLINE_ALERT_HISTORY_MIN_MONTHS", defaults.min_months),
+            holiday_years=whole("HOTLINE_ALERT_HISTORY_HOLIDAY_YEARS", defaults.holiday_years),
+            sensitivity=env.number("HOTLINE_ALERT_HISTORY_SENSITIVITY", defaults.sensitivity),
+            min_relative_spread_pct=env.number(
+                "HOTLINE_ALERT_HISTORY_MIN_SPREAD_PCT", defaults.min_relative_spread_pct
+            ),
+            min_points_spread=env.number(
+                "HOTLINE_ALERT_HISTORY_MIN_SPREAD_POINTS", defaults.min_points_spread
+            ),
+            min_orders=whole("HOTLINE_ALERT_HISTORY_MIN_ORDERS", defaults.min_orders),
+        )
+    except ValueError as error:
+        raise AlertSettingsError(f"HOTLINE_ALERT_HISTORY_*: {error}") from None
 
 
 def infer_webhook_format(url: str) -> str:
@@ -155,7 +213,8 @@ def _email_from_env(env: _Env) -> EmailSettings | None:
         for part in env.text("HOTLINE_ALERT_EMAIL_TO").replace(";", ",").split(",")
         if part.strip()
     )
-    if not recipients:
+    if not recipients and not env.text("HOTLINE_ALERT_ROUTING"):
+        # with a routing file, the SMTP server may serve the units' 联络员 only
         raise AlertSettingsError("HOTLINE_ALERT_SMTP_HOST is set but HOTLINE_ALERT_EMAIL_TO is empty")
     ssl = env.flag("HOTLINE_ALERT_SMTP_SSL")
     starttls = env.flag("HOTLINE_ALERT_SMTP_STARTTLS")

@@ -62,6 +62,7 @@ def bulletin(
     context: dg.AssetExecutionContext, files: HotlineFiles, engine: EngineResource
 ) -> dg.MaterializeResult:
     """Read the marts through the engine that built them (pipelines/engines/readers.py), write the files."""
+    from pipelines.assets.check_metadata import check_counts
     from pipelines.bulletin.metadata import asset_metadata
     from pipelines.bulletin.writer import write_bulletin
 
@@ -72,4 +73,6 @@ def bulletin(
     version = written.version
     if version is not None and version.created and version.previous is not None:
         _alert_correction(context, files, month, version)
-    return dg.MaterializeResult(metadata=asset_metadata(written))
+    # the month's check results as numbers the UI plots (pipelines/assets/check_metadata.py)
+    checks = check_counts(context.instance, context.run_id)
+    return dg.MaterializeResult(metadata={**asset_metadata(written), **checks})

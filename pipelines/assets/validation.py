@@ -104,6 +104,13 @@ def quarantine(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
             "by_input": dg.MetadataValue.md("\n".join(lines)),
             "orders_quarantined_share": round(decision.share, 6),
             "max_quarantine_share": decision.max_share,
+            # one number per input and month, plotted by the UI (docs/alerts.md)
+            **{
+                f"quarantine_share_pct_{c.input}": (
+                    round(c.rows_quarantined * 100.0 / c.rows_read, 4) if c.rows_read else 0.0
+                )
+                for c in counts.values()
+            },
         }
     )
 

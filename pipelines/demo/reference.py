@@ -47,6 +47,11 @@ UNIT_ORDERS: dict[str, int] = {
     "市残联": 3,
 }  # fmt: skip
 
+#: the demo's seeded anomaly (docs/alerts.md): 灌云县 receives 2.55 times its usual 市派 volume in
+#: 2021-01, so that in 2021-02 (the example's figures, unchanged) its orders fall to a third
+#: of January's, which `make demo`'s alert log shows (orders_change of 2021-02)
+SEEDED_CITY_VOLUME_FACTORS: dict[str, dict[str, float]] = {"2021-01": {"灌云县": 2.55}}
+
 #: the unit with orders but none due in M (市外办 in the example): its orders are dispatched on the
 #: last working day of the month, so every deadline falls in the next month
 NO_DUE_UNIT = "市外办"

@@ -182,9 +182,12 @@ def cell_totals(units: list[Unit], month: Month, scale: float) -> np.ndarray:
     city_total = round((ref.DISPATCHED - ref.PROVINCE - ref.NO_DUE_UNIT_ORDERS) * factor)
     city = allocate(city_total, city_w, floor_positive=True)
     province = allocate(round(province_total), prov_w)
+    seeded = ref.SEEDED_CITY_VOLUME_FACTORS.get(month.key, {})
     for u in units:
         if u.name == ref.NO_DUE_UNIT:
             city[u.index] = max(1, round(ref.NO_DUE_UNIT_ORDERS * factor))
+        if u.name in seeded:
+            city[u.index] = round(city[u.index] * seeded[u.name])
     direct = round(ref.DIRECT * factor)
     return np.concatenate([[direct], city, province]).astype(np.int64)
 

@@ -81,6 +81,7 @@ ITEM_SPECS: dict[str, ItemSpec] = {name: spec for items in SECTIONS.values() for
 #: group full marks are stored as item 考评组, params full_marks_<group>
 GROUP_ITEM = "考评组"
 TIME_LIMIT_KINDS = ("sign", "complete")
+TOP_LEVEL_KEYS = ("versions", "holiday_months")
 VERSION_KEYS = ("effective_from", "standard", "group_full_marks", *SECTIONS, "time_limits")
 MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: raw.rulebook_params.value is decimal(18,6)
@@ -122,6 +123,9 @@ class Rulebook:
     path: Path
     #: oldest first
     versions: tuple[RulebookVersion, ...]
+    #: month YYYY-MM → holiday name (春节): compared with earlier years' months of that holiday by
+    #: the alerts' history rule (docs/alerts.md), not with the months just before
+    holiday_months: dict[str, str] = field(default_factory=dict)
 
     @property
     def version_names(self) -> list[str]:
@@ -149,9 +153,12 @@ def parse_rulebook(document: Any, path: str | Path = "<rulebook>") -> Rulebook:
     path = Path(path)
     if not isinstance(document, dict) or "versions" not in document:
         raise RulebookError(f"{path}: expected a mapping with a list `versions` at the top level")
-    unknown = sorted(set(document) - {"versions"})
+    unknown = sorted(set(document) - set(TOP_LEVEL_KEYS))
     if unknown:
-        raise RulebookError(f"{path}: unknown top-level key(s) {unknown}; only `versions` is allowed")
+        raise RulebookError(
+            f"{path}: unknown top-level key(s) {unknown}; allowed: {list(TOP_LEVEL_KEYS)}"
+        )
+    holidays = _holiday_months(document.get("holiday_months"), path)
     raw_versions = document["versions"]
     if not isinstance(raw_versions, list) or not raw_versions:
         raise RulebookError(f"{path}: `versions` must be a non-empty list of versions")
@@ -181,8 +188,27 @@ def parse_rulebook(document: Any, path: str | Path = "<rulebook>") -> Rulebook:
     for effective_from, raw in entries:
         previous = _build_version(raw, effective_from, previous, f"{path}: version {effective_from}")
         versions.append(previous)
-    return Rulebook(path=path, versions=tuple(versions))
+    return Rulebook(path=path, versions=tuple(versions), holiday_months=holidays)
 
+
+def _holiday_months(value: Any, path: Path) -> dict[str, str]:
+    """`holiday_months: {2021-02: 春节, ...}`: months whose volumes follow a holiday, not the season."""
+    if value is None:
+        return {}
+    where = f"{path}: holiday_months"
+    if not isinstance(value, dict):
+        raise RulebookError(f"{where}: expected a mapping month → holiday name (e.g. 2021-02: 春节)")
+    months: dict[str, str] = {}
+    for month, name in value.items():
+        if not isinstance(month, str) or not MONTH_RE.match(month.strip()):
+            raise RulebookError(
+                f"{where}: {month!r} is not a month YYYY-MM; write the month the holiday falls in "
+                "(e.g. 2021-02: 春节)"
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise RulebookError(f"{where}.{month}: the holiday's name is missing (e.g. 春节)")
+        months[month.strip()] = name.strip()
+    return months
 
 def version_for_month(rulebook: Rulebook, month: str) -> RulebookVersion:
     """The newest version with effective_from <= month (YYYY-MM)."""

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.sensors.alerts import check_failure_alerts, indicator_anomaly_alerts, run_failure_alerts
+from pipelines.sensors.alerts import (
+    check_failure_alerts,
+    indicator_anomaly_alerts,
+    missing_exports_alerts,
+    run_failure_alerts,
+)
 from pipelines.sensors.triggers import build_landing_sensor, build_monthly_schedule
 
 
@@ -38,6 +43,7 @@ def build_automation(job, environ: Mapping[str, str] | None = None) -> Automatio
             check_failure_alerts,
             run_failure_alerts,
             indicator_anomaly_alerts,
+            missing_exports_alerts,
             build_landing_sensor(job, sensor_status),
         ],
         schedules=[build_monthly_schedule(job, schedule_status)],

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from filelock import Timeout
 
-from pipelines.alerts.anomalies import evaluate_anomalies, read_month_indicators
+from pipelines.alerts.alert_history import sync_alert_history
+from pipelines.alerts.anomalies import month_anomaly_alerts
 from pipelines.alerts.dispatch import AlertDispatcher
 from pipelines.alerts.events import (
     RunCursor,
@@ -24,14 +26,19 @@ from pipelines.alerts.events import (
     run_events,
     run_failure_alert,
 )
+from pipelines.alerts.exports import expected_exports, exports_missing_alert, month_due
 from pipelines.alerts.settings import AlertSettings
 from pipelines.ingest.locate import MONTH_PATTERN
+from pipelines.partitions import FIRST_MONTH
 from pipelines.resources import HotlineFiles, WarehouseResource
 from pipelines.warehouse import warehouse_lock
 
 CHECK_SENSOR_NAME = "check_failure_alerts"
 RUN_SENSOR_NAME = "run_failure_alerts"
 ANOMALY_SENSOR_NAME = "indicator_anomaly_alerts"
+EXPORTS_SENSOR_NAME = "missing_exports_alerts"
+#: the alerts table is updated by a tick only when the warehouse is free within this time
+HISTORY_WAIT_SECONDS = 2.0
 
 #: a tick waits this long for a run holding the warehouse, then tries again at the next tick
 WAREHOUSE_WAIT_SECONDS = 10.0
@@ -146,21 +153,70 @@ def indicator_anomaly_alerts(
                 months.add(month)
     alerts = []
     if months and warehouse.path.exists():
+        settings = dispatcher.settings
         try:
             with read_only_warehouse(warehouse.path) as con:
-                indicators = [read_month_indicators(con, month) for month in sorted(months)]
+                alerts = [
+                    alert
+                    for month in sorted(months)
+                    for alert in month_anomaly_alerts(
+                        con, month, settings.thresholds, settings.history, files.rulebook_path
+                    )
+                ]
         except WarehouseBusy as busy:
             # keep the cursor: the same runs are read again at the next tick
             report = dispatcher.retry_pending()
             return dg.SensorResult(
                 cursor=context.cursor, skip_reason=f"warehouse busy ({busy}); {report.summary()}"
             )
-        thresholds = dispatcher.settings.thresholds
-        alerts = [alert for found in indicators for alert in evaluate_anomalies(found, thresholds)]
     report = dispatcher.retry_pending().merge(dispatcher.dispatch(alerts))
+    if report.recorded:
+        sync_history_if_free(dispatcher, warehouse.path, context.log)
     evaluated = ", ".join(sorted(months)) or "no month"
     return dg.SensorResult(
         cursor=cursor.advance(runs).to_json(),
         skip_reason=f"{len(runs)} finished run(s); evaluated {evaluated}: {len(alerts)} anomal(ies); "
         f"{report.summary()}",
     )
+
+
+@dg.sensor(
+    name=EXPORTS_SENSOR_NAME,
+    minimum_interval_seconds=600,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "From the due day of the next month (HOTLINE_ALERT_EXPORTS_DUE_DAY, the 3rd) on, sends an "
+        "exports_missing alert naming the landing folder and the exports of the previous month that "
+        "have not landed (once per month)."
+    ),
+)
+def missing_exports_alerts(context: dg.SensorEvaluationContext, files: HotlineFiles) -> dg.SensorResult:
+    dispatcher = _dispatcher(context, files)
+    settings = dispatcher.settings
+    now = datetime.now(UTC)
+    month = month_due(now, settings.exports_due_day)
+    alerts = []
+    if month >= FIRST_MONTH:
+        expected = expected_exports(settings.expected_exports)
+        alert = exports_missing_alert(files.landing, month, now, settings.exports_due_day, expected)
+        alerts = [alert] if alert is not None else []
+    report = dispatcher.retry_pending().merge(dispatcher.dispatch(alerts))
+    return dg.SensorResult(
+        skip_reason=f"{month}: {'exports missing' if alerts else 'nothing missing or not due yet'}; "
+        f"{report.summary()}"
+    )
+
+
+def sync_history_if_free(dispatcher: AlertDispatcher, warehouse_path: Path, log) -> None:
+    """Copy the alert log into the warehouse's alerts table, unless a run holds the warehouse."""
+    if not warehouse_path.exists():
+        return
+    try:
+        with warehouse_lock(warehouse_path, timeout=HISTORY_WAIT_SECONDS):
+            con = duckdb.connect(str(warehouse_path))
+            try:
+                sync_alert_history(con, dispatcher.log)
+            finally:
+                con.close()
+    except (Timeout, duckdb.Error) as error:
+        log.info(f"alerts table not updated this tick ({error}); the next tick or run does it")
