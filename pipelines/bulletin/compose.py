@@ -41,6 +41,7 @@ from pipelines.bulletin.formatting import (
     format_table_score,
     glue,
 )
+from pipelines.bulletin.ranking_tables import two_up_table
 from pipelines.bulletin.rules import BulletinRules
 
 SECTION_HEADINGS = ("一、考评得分情况", "二、总体数据情况", "三、省派工单情况", "四、考评指标情况")
@@ -91,28 +92,8 @@ CHART_TITLES = {
 
 
 def ranking_table(ranking: list[dict[str, Any]]) -> Table:
-    """Eight columns, two units a row: the first ceil(n/2) units top-down on the left, the rest right."""
-    left_count = (len(ranking) + 1) // 2
-    left, right = ranking[:left_count], ranking[left_count:]
-
-    def cells(entry: dict[str, Any] | None) -> list[str]:
-        if entry is None:
-            return ["", "", "", ""]
-        return [
-            entry["unit_name"],
-            format_count(entry["orders"]),
-            format_table_score(entry["score"]),
-            format_count(entry["rank"]),
-        ]
-
-    rows = [cells(left[i]) + cells(right[i] if i < len(right) else None) for i in range(left_count)]
-    return Table(
-        header=RANKING_COLUMNS * 2,
-        rows=tuple(tuple(row) for row in rows),
-        kind="ranking",
-        numeric=(False, True, True, True) * 2,
-        per_row=len(RANKING_COLUMNS),
-    )
+    """The month's ranking of one group: 单位 / 总工单数 / 得分 / 排名, two units a row."""
+    return two_up_table(ranking, RANKING_COLUMNS, "orders", kind="ranking")
 
 
 def _names(names: list[str]) -> str:

@@ -12,35 +12,16 @@ from typing import Any
 
 from pipelines.bulletin.config import BulletinSettings
 from pipelines.bulletin.document import Block, Caption, ChartRef, Paragraph, Table, numbered
-from pipelines.bulletin.formatting import format_count, format_table_score, glue
+from pipelines.bulletin.formatting import glue
+from pipelines.bulletin.ranking_tables import two_up_table
 from pipelines.bulletin.year_charts import group_chart_title, months_label, year_chart_key
 
 YEAR_COLUMNS = ("单位", "考评月数", "累计得分", "排名")
 
 
 def year_table(ranking: list[dict[str, Any]]) -> Table:
-    """Eight columns, two units a row: the first ceil(n/2) units top-down on the left, the rest right."""
-    left_count = (len(ranking) + 1) // 2
-    left, right = ranking[:left_count], ranking[left_count:]
-
-    def cells(entry: dict[str, Any] | None) -> list[str]:
-        if entry is None:
-            return ["", "", "", ""]
-        return [
-            entry["unit_name"],
-            format_count(entry["months_ranked"]),
-            format_table_score(entry["score"]),
-            format_count(entry["rank"]),
-        ]
-
-    rows = [cells(left[i]) + cells(right[i] if i < len(right) else None) for i in range(left_count)]
-    return Table(
-        header=YEAR_COLUMNS * 2,
-        rows=tuple(tuple(row) for row in rows),
-        kind="year_ranking",
-        numeric=(False, True, True, True) * 2,
-        per_row=len(YEAR_COLUMNS),
-    )
+    """The year-to-date ranking of one group: 单位 / 考评月数 / 累计得分 / 排名, two units a row."""
+    return two_up_table(ranking, YEAR_COLUMNS, "months_ranked", kind="year_ranking")
 
 
 def year_to_date_blocks(bulletin: dict[str, Any], settings: BulletinSettings, index: int) -> list[Block]:
