@@ -605,8 +605,7 @@ def _appeals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
     else:
         columns = ", ".join(APPEALS_COLUMNS)
         rows = _rows(con, f"select {columns} from {APPEALS_MART} where month = ?", [month])
-    # bulletin.md: `appeals.by_unit` "by unit_code then item" (the item's name)
-    rows.sort(key=lambda r: (r["unit_code"], r["item"]))
+    rows.sort(key=lambda r: (r["unit_code"], _item_order(r["item"])))
     units = [
         {
             "unit_code": r["unit_code"],
@@ -622,9 +621,12 @@ def _appeals(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, Any]:
         "upheld": sum(u["upheld"] for u in units),
         "rejected": sum(u["rejected"] for u in units),
         "pending": sum(u["pending"] for u in units),
-        "by_unit": [
-            {k: u[k] for k in ("unit_code", "unit_name", "item", "upheld")} for u in units if u["upheld"]
-        ],
+        # bulletin.md: `appeals.by_unit` "by unit_code then item" (the item's name as text); the
+        # `units` addition keeps the rulebook's item order, as the documents print it
+        "by_unit": sorted(
+            ({k: u[k] for k in ("unit_code", "unit_name", "item", "upheld")} for u in units if u["upheld"]),
+            key=lambda u: (u["unit_code"], u["item"]),
+        ),
         "units": units,
     }
 
