@@ -39,7 +39,7 @@ def log_dir(dagster_home: Path) -> Path:
 
 def stage_of(step_key: str) -> str:
     """The stage a Dagster step belongs to (reference tables load with the inputs)."""
-    if step_key == "bulletin" or step_key.startswith("bulletin"):
+    if step_key.startswith("bulletin") or step_key == "unit_report_cards":
         return "bulletin"
     if step_key.startswith("dbt") or "fct_" in step_key:
         return "models"

@@ -13,6 +13,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.assets.previews import month_preview
+from pipelines.dbt_artifacts import new_target_path
 from pipelines.engines.readers import lake_lock
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.previous_month import require_previous_month
@@ -132,11 +133,12 @@ def dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if engine.engine == "spark":
         # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
-        target_path = dbt_project.project_dir / dbt_project.target_path / run_folder
+        target_path = new_target_path(run_folder)
         with lake_lock(engine.lake):
             yield from dbt.cli(args, context=context, target_path=target_path).stream()
         return
-    target_path = dbt_project.project_dir / "target" / run_folder
+    # under DAGSTER_HOME/dbt_artifacts, the newest N kept (pipelines/dbt_artifacts.py)
+    target_path = new_target_path(run_folder)
     with warehouse_lock(warehouse.path):
         # dbt's own connection fails at once on a file another program holds: wait (bounded) here
         wait_until_writable(warehouse.path, notify=context.log.warning)
