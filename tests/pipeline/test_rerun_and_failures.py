@@ -110,8 +110,8 @@ def test_a_range_runs_each_month_in_order_and_dbt_reuses_its_parse(
     month's `dbt build` starts from the first one's parse state (no full re-parse, no warning)."""
     import dagster as dg
 
+    from pipelines.dbt_artifacts import ARTIFACTS_FOLDER
     from pipelines.demo.generator import generate_month
-    from pipelines.settings import DBT_PROJECT_DIR
 
     months = ("2021-03", "2021-04")
     for month in months:
@@ -126,11 +126,10 @@ def test_a_range_runs_each_month_in_order_and_dbt_reuses_its_parse(
         runs = list(reversed(instance.get_runs()))
     assert [run.tags["dagster/partition"] for run in runs] == list(months)
     assert all(run.is_success for run in runs)
-    # dagster-dbt names each invocation's target folder after the run
+    # each invocation's target folder is named after the run, under DAGSTER_HOME/dbt_artifacts
+    artifacts = tmp_path / "dagster_home" / ARTIFACTS_FOLDER
     logs = {
-        run.tags["dagster/partition"]: next(
-            (DBT_PROJECT_DIR / "target").glob(f"dbt_models-{run.run_id[:7]}-*")
-        )
+        run.tags["dagster/partition"]: next(artifacts.glob(f"dbt_models-{run.run_id[:7]}-*"))
         / "dbt.log"
         for run in runs
     }
