@@ -133,6 +133,10 @@ def dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if engine.engine == "spark":
         # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
+        context.log.info(
+            f"HOTLINE_ENGINE={engine.engine}: no row counts or previews of the models in the UI (they "
+            "read the DuckDB warehouse, and the models are on Spark); dbt's log has each model's rows"
+        )
         target_path = new_target_path(run_folder)
         with lake_lock(engine.lake):
             yield from dbt.cli(args, context=context, target_path=target_path).stream()
