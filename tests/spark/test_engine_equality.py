@@ -203,7 +203,7 @@ def test_history_checks_on_spark_judge_sparks_marts(runs: dict[str, EngineRun], 
 @pytest.mark.parametrize("month", ALL_MONTHS)
 def test_end_of_run_alerts_are_the_same_on_both(runs: dict[str, EngineRun], month: str):
     lines = {
-        engine: [line for line in run.outputs[month].stdout.splitlines() if line.startswith("alerts:")]
+        engine: [line for line in run.outputs[month].stderr.splitlines() if line.startswith("alerts:")]
         for engine, run in runs.items()
     }
     assert len(lines["duckdb"]) == 1 and "failed" not in lines["duckdb"][0]
