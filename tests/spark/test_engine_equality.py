@@ -137,9 +137,10 @@ def _normalized(value: Any) -> Any:
 def _table(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[dict[str, str], list[tuple]]:
     cursor = con.execute(f"select * from {relation}")
     columns = [d[0] for d in cursor.description]
+    fetched = cursor.fetchall()  # before the next execute on the connection replaces the result
     order = sorted(columns)
     types = dict(con.execute(f"select column_name, column_type from (describe {relation})").fetchall())
-    rows = [tuple(_normalized(row[columns.index(c)]) for c in order) for row in cursor.fetchall()]
+    rows = [tuple(_normalized(row[columns.index(c)]) for c in order) for row in fetched]
     return {c: types[c] for c in order}, sorted(rows, key=repr)
 
 
