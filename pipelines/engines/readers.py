@@ -81,7 +81,7 @@ def lake_uri(lake_dir: Path) -> str:
 
 
 def dbt_command(target: str, *args: str) -> list[str]:
-    from pipelines.project import dbt_executable
+    from pipelines.models.project import dbt_executable
 
     return [
         dbt_executable(),

@@ -12,9 +12,9 @@ import yaml
 
 from pipelines.alerts.anomalies import evaluate_anomalies, read_month_indicators
 from pipelines.alerts.baseline import HistorySettings, baseline_for, judge
+from pipelines.alerts.checks import HISTORY_CHECK, history_check_result
 from pipelines.alerts.history_rule import evaluate_history
 from pipelines.alerts.settings import AlertSettings, AlertSettingsError, AnomalyThresholds
-from pipelines.assets.history_checks import HISTORY_CHECK, history_check_result
 from pipelines.rulebook.loader import RulebookError, parse_rulebook
 from tests.alerts.history_fixture import EVALUATED, HOLIDAYS, ORDINARY_GUANYUN, build_history_warehouse
 
