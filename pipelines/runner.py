@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 from filelock import FileLock
 
+from pipelines.event_log import EVENT_BATCH_SIZE
 from pipelines.instance import ensure_dagster_home
 from pipelines.partitions import validate_month
 from pipelines.preflight import check_before_run
@@ -48,6 +49,8 @@ def export_settings(settings: Settings) -> None:
     os.environ["HOTLINE_ENGINE"] = settings.engine
     os.environ["HOTLINE_DBT_TARGET"] = settings.dbt_target
     os.environ["HOTLINE_LAKE"] = str(settings.lake_dir)
+    # the run's planned events (one per asset and check) stored as one batch (pipelines/event_log.py)
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 
 
 def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
