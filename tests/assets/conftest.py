@@ -9,7 +9,6 @@ files here (tests/README.md describes the three layers).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -61,27 +60,19 @@ def hotline_files(root: Path) -> HotlineFiles:
     )
 
 
-@pytest.fixture(scope="module")
-def salt() -> Iterator[str]:
-    """The phone salt the raw assets read from the environment (HOTLINE_PHONE_SALT)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOTLINE_PHONE_SALT", SALT)
-        yield SALT
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("asset-layer")
     write_landing(root / "landing")
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def files(root: Path) -> HotlineFiles:
     return hotline_files(root)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def warehouse(root: Path) -> WarehouseResource:
     return WarehouseResource(database=str(root / "warehouse.duckdb"))
 
@@ -89,20 +80,24 @@ def warehouse(root: Path) -> WarehouseResource:
 def load_month(files: HotlineFiles, warehouse: WarehouseResource) -> dict[str, dg.MaterializeResult]:
     """Every ingest asset of the month called directly: the raw inputs, the rulebook, the calendar.
 
-    Returns the materialization of each asset key (`raw/orders` …), as a run would record it.
+    Returns the materialization of each asset key (`raw/orders` …), as a run would record it. The
+    raw assets read the phone salt from HOTLINE_PHONE_SALT: set to SALT while they run.
     """
     results: dict[str, dg.MaterializeResult] = {}
-    for raw_asset in raw_assets:
-        result = raw_asset(dg.build_asset_context(partition_key=MONTH), files=files, warehouse=warehouse)
-        results[raw_asset.key.to_user_string()] = result
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOTLINE_PHONE_SALT", SALT)
+        for raw_asset in raw_assets:
+            context = dg.build_asset_context(partition_key=MONTH)
+            results[raw_asset.key.to_user_string()] = raw_asset(context, files=files, warehouse=warehouse)
     for result in rulebook(dg.build_asset_context(partition_key=MONTH), files=files, warehouse=warehouse):
         results[result.asset_key.to_user_string()] = result
     results["raw/working_calendar"] = working_calendar(warehouse=warehouse)
     return results
 
 
-@pytest.fixture(scope="module")
-def loaded(salt: str, files: HotlineFiles, warehouse: WarehouseResource) -> dict[str, dg.MaterializeResult]:
+@pytest.fixture(scope="session")
+def loaded(files: HotlineFiles, warehouse: WarehouseResource) -> dict[str, dg.MaterializeResult]:
+    """The hand-written month loaded once for tests/assets (the validation tests read it too)."""
     return load_month(files, warehouse)
 
 
