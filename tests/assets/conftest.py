@@ -15,8 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.raw import raw_assets
-from pipelines.assets.reference import rulebook, working_calendar
+from pipelines.ingest.assets import raw_assets, rulebook, working_calendar
 from pipelines.resources import HotlineFiles, WarehouseResource
 from pipelines.settings import CONFIG_DIR
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.assets.bulletin import bulletin
-from pipelines.assets.report_cards import unit_report_cards
+from pipelines.bulletin.assets import bulletin, unit_report_cards
 from pipelines.resources import EngineResource, HotlineFiles
 from tests.assets.conftest import hotline_files
 from tests.bulletin.marts_fixture import MONTH, build_warehouse

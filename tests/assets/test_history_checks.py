@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.assets.history_checks import history_checks
+from pipelines.alerts.checks import history_checks
 from pipelines.resources import WarehouseResource
 from tests.alerts.history_fixture import EVALUATED, build_history_warehouse
 from tests.assets.conftest import hotline_files

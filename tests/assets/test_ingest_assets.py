@@ -72,7 +72,7 @@ def test_the_rulebook_in_force_and_the_calendar(loaded, warehouse: WarehouseReso
 
 
 def test_a_month_loaded_again_replaces_its_rows(loaded, files, warehouse: WarehouseResource, monkeypatch):
-    from pipelines.assets.raw import raw_assets
+    from pipelines.ingest.assets import raw_assets
 
     monkeypatch.setenv("HOTLINE_PHONE_SALT", SALT)
     orders = next(a for a in raw_assets if a.key == dg.AssetKey(["raw", "orders"]))

@@ -11,9 +11,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.assets.validation import contract_checks, quarantine, quarantine_share, reconciliation
 from pipelines.contract import ORDERS, UNITS
 from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.validation.assets import quarantine
+from pipelines.validation.checks import contract_checks, quarantine_share, reconciliation
 from tests.assets.conftest import MONTH, PHONE, query
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.assets.report_cards import REPORT_CARD_INPUTS
+from pipelines.bulletin.assets import REPORT_CARD_INPUTS
 from pipelines.raw_tables import REFERENCE_TABLES
 from pipelines.rulebook import RulebookVersion, load_rulebook
 from pipelines.settings import CONFIG_DIR, DBT_PROJECT_DIR
