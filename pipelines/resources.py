@@ -98,7 +98,7 @@ class EngineResource(dg.ConfigurableResource):
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
-    from pipelines.project import build_dbt_resource
+    from pipelines.models.project import build_dbt_resource
 
     return {
         "engine": EngineResource(

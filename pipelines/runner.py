@@ -116,7 +116,7 @@ def run_month(
     before_run(settings, month, say)
     if settings.engine != "duckdb":
         # the engine's manifest (make setup prepares DuckDB's); parsed here when missing or stale
-        from pipelines.project import ensure_manifest
+        from pipelines.models.project import ensure_manifest
 
         settings.lake_dir.mkdir(parents=True, exist_ok=True)
         ensure_manifest(settings.engine, settings.dbt_target)

@@ -27,11 +27,11 @@ from typing import Protocol
 
 import duckdb
 
+from pipelines.months import check_month
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse import connect, warehouse_lock
 
 _RELATION = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: dbt output lines shown when the engine fails
 ERROR_TAIL_LINES = 30
 
@@ -81,7 +81,7 @@ def lake_uri(lake_dir: Path) -> str:
 
 
 def dbt_command(target: str, *args: str) -> list[str]:
-    from pipelines.project import dbt_executable
+    from pipelines.models.project import dbt_executable
 
     return [
         dbt_executable(),
@@ -133,8 +133,7 @@ class SparkReader:
 
     @contextmanager
     def open_month(self, month: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not _MONTH.match(month):
-            raise ValueError(f"month must be YYYY-MM, got {month!r}")
+        month = check_month(month)
         queries = {name: f"select * from {name} where month <= '{month}'" for name in bulletin_relations()}
         con = self.load(queries)
         try:

@@ -112,7 +112,7 @@ def test_a_changed_published_month_alerts_once(two_versions: TwoVersions):
 
 
 def test_an_identical_run_makes_no_new_version(two_versions: TwoVersions):
-    from pipelines.assets.bulletin import bulletin
+    from pipelines.bulletin.assets import bulletin
     from pipelines.resources import build_resources
 
     corrections = (two_versions.month_dir / "corrections.json").read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt_artifacts import ARTIFACTS_FOLDER, DEFAULT_KEEP, new_target_path, prune
+from pipelines.models.dbt_artifacts import ARTIFACTS_FOLDER, DEFAULT_KEEP, new_target_path, prune
 from pipelines.settings import DBT_PROJECT_DIR
 from tests.support.pipeline_run import PipelineRun
 

@@ -107,7 +107,7 @@ def test_a_run_not_started_by_hotline_run_checks_the_output_before_its_first_ste
     files resource checks the output when the run starts."""
     import dagster as dg
 
-    from pipelines.assets.raw import raw_assets
+    from pipelines.ingest.assets import raw_assets
     from pipelines.resources import build_resources
 
     settings = replace(

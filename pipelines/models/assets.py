@@ -12,12 +12,12 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.assets.previews import month_preview
-from pipelines.dbt_artifacts import new_target_path
 from pipelines.engines.readers import lake_lock
+from pipelines.models.dbt_artifacts import new_target_path
+from pipelines.models.project import ENGINE, dbt_project
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
+from pipelines.previews import month_preview
 from pipelines.previous_month import require_previous_month
-from pipelines.project import ENGINE, dbt_project
 from pipelines.resources import EngineResource, WarehouseResource
 from pipelines.settings import Settings
 from pipelines.warehouse import wait_until_writable, warehouse_lock
@@ -38,7 +38,7 @@ class HotlineDbtTranslator(DagsterDbtTranslator):
     """Models are grouped by layer; sources keep dagster-dbt's `raw/<table>` keys (our raw assets).
 
     On Spark the sources are the lake's parquet tables: their keys are `lake/<table>`
-    (pipelines/assets/lake.py), which depend on the raw assets.
+    (pipelines/engines/lake_asset.py), which depend on the raw assets.
     """
 
     def __init__(self, engine: str = "duckdb") -> None:
@@ -137,7 +137,7 @@ def dbt_models(
         with lake_lock(engine.lake):
             yield from dbt.cli(args, context=context, target_path=target_path).stream()
         return
-    # under DAGSTER_HOME/dbt_artifacts, the newest N kept (pipelines/dbt_artifacts.py)
+    # under DAGSTER_HOME/dbt_artifacts, the newest N kept (pipelines/models/dbt_artifacts.py)
     target_path = new_target_path(run_folder)
     with warehouse_lock(warehouse.path):
         # dbt's own connection fails at once on a file another program holds: wait (bounded) here

@@ -21,7 +21,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
 from packaging import version
 
-from pipelines.dbt_artifacts import new_target_path
+from pipelines.models.dbt_artifacts import new_target_path
 from pipelines.settings import DBT_PROJECT_DIR, dbt_target_from_env, engine_from_env
 
 #: the dbt sources and configuration a manifest is parsed from
@@ -54,7 +54,7 @@ def dbt_executable() -> str:
 
 class HotlineDbtCliResource(DbtCliResource):
     """dagster-dbt's resource, with each invocation's artifacts under DAGSTER_HOME, the newest N
-    kept (pipelines/dbt_artifacts.py), instead of a new folder in the checkout per run."""
+    kept (pipelines/models/dbt_artifacts.py), instead of a new folder in the checkout per run."""
 
     def _get_unique_target_path(self, *, context) -> Path:  # dagster-dbt 0.29 (pinned) hook
         default = super()._get_unique_target_path(context=context)
