@@ -8,6 +8,7 @@ The settings (the CLI's flags over the env vars) reach the assets as the resourc
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 from filelock import FileLock
 
+from pipelines.event_log import EVENT_BATCH_SIZE
 from pipelines.instance import ensure_dagster_home
 from pipelines.partitions import validate_month
 from pipelines.preflight import check_before_run
@@ -109,6 +111,9 @@ def run_month(
     """Execute the monthly job for `month` in-process; `listener` receives every event as it happens
     (`hotline run`'s stage lines)."""
     validate_month(month)
+    # a switch of Dagster's (not a path or secret, which reach the assets as resources): the run's
+    # planned events stored as one batch (pipelines/event_log.py)
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     before_run(settings, month, say)
     if settings.engine != "duckdb":
         # the engine's manifest (make setup prepares DuckDB's); parsed here when missing or stale
