@@ -23,7 +23,7 @@ import pytest
 
 from pipelines.demo.generator import generate_month
 from pipelines.instance import ensure_dagster_home
-from pipelines.settings import DEFAULT_DATA_DIR, PROJECT_ROOT
+from pipelines.settings import CONFIG_DIR, DEFAULT_DATA_DIR, PROJECT_ROOT
 from tests.support.webserver import free_port, graphql
 
 # slow: `dagster dev` and one whole (tiny) month through the daemon's run worker
@@ -44,6 +44,11 @@ mutation ($month: String!) {
     ... on RunConfigValidationInvalid { errors { message } }
   }
 }
+"""
+RESOURCES = """
+{ allTopLevelResourceDetailsOrError(repositorySelector: {repositoryLocationName: "hotline_bulletin",
+                                                         repositoryName: "__repository__"}) {
+    ... on ResourceDetailsList { results { name configuredValues { key value type } } } } }
 """
 STATUS = '{ runOrError(runId: "%s") { ... on Run { status tags { key value } } } }'
 DONE = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -128,6 +133,7 @@ def ui_run(tmp_path_factory: pytest.TempPathFactory):
             return run if run.get("status") in DONE else None
 
         run = _until("the run finishing", 900, finished)
+        details = graphql(base, RESOURCES)["data"]["allTopLevelResourceDetailsOrError"]["results"]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -136,11 +142,16 @@ def ui_run(tmp_path_factory: pytest.TempPathFactory):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
         log.close()
-    return root, run, before
+    shown = {
+        (resource["name"], value["key"]): (value["type"], value["value"])
+        for resource in details
+        for value in resource["configuredValues"]
+    }
+    return root, run, before, shown
 
 
 def test_a_run_from_the_ui_uses_the_folders_of_its_environment(ui_run):
-    root, run, before = ui_run
+    root, run, before, _ = ui_run
     assert run["status"] == "SUCCESS", (root / "dagster_dev.log").read_text(encoding="utf-8")[-5000:]
     tags = {tag["key"]: tag["value"] for tag in run["tags"]}
     assert tags["dagster/partition"] == MONTH
@@ -165,3 +176,15 @@ def test_a_run_from_the_ui_uses_the_folders_of_its_environment(ui_run):
     assert (root / "dagster_home" / "phone_salt").read_text(encoding="ascii").strip()
     # nothing written to the project's default folders
     assert _default_folders_state() == before
+
+
+def test_the_ui_shows_which_variable_each_path_comes_from(ui_run):
+    """Deployment → Resources: a set variable is shown by its name (read in the run's process), an
+    unset one as its default path."""
+    _, _, _, shown = ui_run
+    assert shown[("warehouse", "database")] == ("ENV_VAR", "HOTLINE_WAREHOUSE")
+    assert shown[("files", "landing_dir")] == ("ENV_VAR", "HOTLINE_LANDING")
+    assert shown[("files", "output_dir")] == ("ENV_VAR", "HOTLINE_OUTPUT")
+    assert shown[("home", "dagster_home")] == ("ENV_VAR", "DAGSTER_HOME")
+    # HOTLINE_RULEBOOK is not set: the default file (Dagster shows a value as JSON)
+    assert shown[("files", "rulebook_path")] == ("VALUE", json.dumps(str(CONFIG_DIR / "rulebook.yaml")))
