@@ -81,7 +81,7 @@ test: setup ## lint and the whole test suite
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/pytest -q
 
-test-fast: setup ## lint and the tests not marked slow (no dbt build, no Dagster run): well under a minute
+test-fast: setup ## lint and the tests not marked slow (no dbt build, no Dagster run): under a minute
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/pytest -q -m "not slow"
 

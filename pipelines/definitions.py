@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 
-from pipelines.assets.bulletin import bulletin
-from pipelines.assets.dbt_models import dbt_models
-from pipelines.assets.history_checks import history_checks
-from pipelines.assets.lake import lake
-from pipelines.assets.raw import raw_assets
-from pipelines.assets.reference import rulebook, working_calendar
-from pipelines.assets.report_cards import unit_report_cards
-from pipelines.assets.validation import validation_assets, validation_checks
-from pipelines.assets.whatif import whatif_job
+# one folder per domain, each holding its assets, checks and sensors (README "Layout")
+from pipelines.alerts.checks import history_checks
+from pipelines.automation import build_automation
+from pipelines.bulletin.assets import bulletin, unit_report_cards
+from pipelines.engines.lake_asset import lake
+from pipelines.ingest.assets import raw_assets, rulebook, working_calendar
+from pipelines.models.assets import dbt_models
 from pipelines.partitions import monthly_partitions
-from pipelines.resources import build_resources
-from pipelines.sensors import build_automation
+from pipelines.resources import build_resources, resources_from_env
 from pipelines.settings import Settings
+from pipelines.validation.assets import validation_assets
+from pipelines.validation.checks import validation_checks
+from pipelines.whatif.job import whatif_job
 
 MONTHLY_JOB_NAME = "monthly_bulletin"
 
@@ -28,11 +30,13 @@ monthly_bulletin_job = dg.define_asset_job(
 )
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    """Definitions wired to the given paths (the CLI builds its own from its flags)."""
+def build_definitions(settings: Settings, resources: Mapping[str, object] | None = None) -> dg.Definitions:
+    """Definitions of `settings`' engine; resources built from `settings`' values unless given
+    (the code location below gives its `dg.EnvVar` resources; `hotline run` builds from its flags)."""
     # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
     automation = build_automation(monthly_bulletin_job)
-    # Spark: the lake's parquet tables sit between the raw assets and the models (pipelines/assets/lake.py)
+    # Spark: the lake's parquet tables sit between the raw assets and the models
+    # (pipelines/engines/lake_asset.py)
     engine_assets = [lake] if settings.engine == "spark" else []
     return dg.Definitions(
         assets=[
@@ -50,11 +54,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[monthly_bulletin_job, whatif_job],
         sensors=automation.sensors,
         schedules=automation.schedules,
-        resources=build_resources(settings),
+        resources=dict(resources) if resources is not None else build_resources(settings),
         # DuckDB allows one writing process per file: steps run one after another in the run's
         # process, and separate runs wait for the warehouse lock (pipelines/warehouse.py).
         executor=dg.in_process_executor,
     )
 
 
-defs = build_definitions(Settings.from_env())
+# the code location of `dagster dev` / `dagster-webserver` / the daemon: every path and secret
+# through `dg.EnvVar`, read in the run's process (pipelines/resources.py, README "The Dagster UI")
+_environment = Settings.from_env()
+defs = build_definitions(_environment, resources_from_env(_environment.engine, _environment.dbt_target))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -34,21 +35,47 @@ run_monitoring:
 """
 
 
+#: storage keys of dagster.yaml: when one is set, the instance's storage is the user's choice
+STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storage")
+
+
+def event_log_yaml(dagster_home: Path) -> str:
+    """The event log section: Dagster's SQLite files, written with fewer disk syncs
+    (pipelines/event_log.py)."""
+    runs = dagster_home.resolve() / "history" / "runs"
+    return (
+        "# Dagster's SQLite event log (same files), written with fewer disk syncs:\n"
+        "# pipelines/event_log.py, docs/performance.md\n"
+        "event_log_storage:\n"
+        "  module: pipelines.event_log\n"
+        "  class: HotlineSqliteEventLogStorage\n"
+        "  config:\n"
+        f"    base_dir: {json.dumps(str(runs))}\n"
+    )
+
+
 def ensure_dagster_home(dagster_home: Path) -> Path:
     """Create DAGSTER_HOME with its dagster.yaml if missing (idempotent)."""
     dagster_home.mkdir(parents=True, exist_ok=True)
     config = dagster_home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_YAML + RUN_MONITORING_YAML, encoding="utf-8")
+        config.write_text(
+            INSTANCE_YAML + RUN_MONITORING_YAML + event_log_yaml(dagster_home), encoding="utf-8"
+        )
     else:
-        _add_missing_sections(config)
+        _add_missing_sections(config, dagster_home)
     return dagster_home
 
 
-def _add_missing_sections(config: Path) -> None:
-    """Append run monitoring to an existing dagster.yaml that has neither of its sections."""
+def _add_missing_sections(config: Path, dagster_home: Path) -> None:
+    """Append run monitoring to an existing dagster.yaml that has neither of its sections, and the
+    event log storage to one that sets no storage."""
     text = config.read_text(encoding="utf-8")
     present = yaml.safe_load(text) or {}
-    if "run_launcher" in present or "run_monitoring" in present:
-        return
-    config.write_text(text.rstrip("\n") + "\n" + RUN_MONITORING_YAML, encoding="utf-8")
+    added = ""
+    if "run_launcher" not in present and "run_monitoring" not in present:
+        added += RUN_MONITORING_YAML
+    if not any(key in present for key in STORAGE_KEYS):
+        added += event_log_yaml(dagster_home)
+    if added:
+        config.write_text(text.rstrip("\n") + "\n" + added, encoding="utf-8")

@@ -1,19 +1,22 @@
-"""Monthly partitions (key `YYYY-MM`, from HOTLINE_FIRST_MONTH, default 2021-01) and helpers about months."""
+"""Monthly partitions (key `YYYY-MM`, from HOTLINE_FIRST_MONTH, default 2021-01).
+
+The month arithmetic is `pipelines.months`; the helpers here also refuse months before FIRST_MONTH.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from datetime import datetime
 
 import dagster as dg
 
+from pipelines.months import MONTH_FORMAT, MONTH_HINT, Month, is_month
+from pipelines.months import month_range as _month_range
+
 #: the first evaluated month when HOTLINE_FIRST_MONTH is not set
 DEFAULT_FIRST_MONTH = "2021-01"
 FIRST_MONTH_ENV = "HOTLINE_FIRST_MONTH"
-MONTH_FORMAT = "%Y-%m"
-_MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def first_month_from_env() -> str:
@@ -23,7 +26,7 @@ def first_month_from_env() -> str:
     before `hotline run` or `make dev`. Raises ValueError for a value that is not `YYYY-MM`.
     """
     value = os.environ.get(FIRST_MONTH_ENV, "").strip() or DEFAULT_FIRST_MONTH
-    if not _MONTH_PATTERN.match(value):
+    if not is_month(value):
         raise ValueError(f"{FIRST_MONTH_ENV}={value!r} is not of the form YYYY-MM (for example 2019-01)")
     return value
 
@@ -34,43 +37,34 @@ monthly_partitions = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, fmt=
 
 
 def validate_month(month: str) -> str:
-    """Return the month if it is a `YYYY-MM` partition key from 2021-01 on, else raise ValueError."""
-    if not _MONTH_PATTERN.match(month or ""):
-        raise ValueError(f"month {month!r} is not of the form YYYY-MM (for example 2021-02)")
+    """Return the month if it is a `YYYY-MM` partition key from FIRST_MONTH on, else raise ValueError."""
+    if not is_month(month):
+        raise ValueError(f"month {month!r} is not of the form {MONTH_HINT}")
     if month < FIRST_MONTH:
         raise ValueError(f"month {month} is before the first evaluated month {FIRST_MONTH}")
     return month
 
 
 def month_start(month: str) -> datetime:
-    return datetime.strptime(validate_month(month), MONTH_FORMAT)
+    """First instant of an evaluated month (validate_month)."""
+    return Month.parse(validate_month(month)).start
 
 
 def month_cutoff(month: str) -> datetime:
     """First instant of the next month."""
-    start = month_start(month)
-    if start.month == 12:
-        return start.replace(year=start.year + 1, month=1)
-    return start.replace(month=start.month + 1)
+    return Month.parse(validate_month(month)).cutoff
 
 
 def previous_month(month: str) -> str:
-    start = month_start(month)
-    if start.month == 1:
-        prev = start.replace(year=start.year - 1, month=12)
-    else:
-        prev = start.replace(month=start.month - 1)
-    return prev.strftime(MONTH_FORMAT)
+    """The month before an evaluated month (validate_month), e.g. 2022-01 -> 2021-12."""
+    return Month.parse(validate_month(month)).previous.key
+
 
 def month_range(first: str, last: str) -> list[str]:
-    """Every month from `first` to `last`, both included, in order (ValueError if last < first)."""
-    month, months = validate_month(first), []
-    if validate_month(last) < first:
-        raise ValueError(f"--to {last} is before --from {first}")
-    while month <= last:
-        months.append(month)
-        month = month_cutoff(month).strftime(MONTH_FORMAT)
-    return months
+    """Every evaluated month from `first` to `last`, both included, in order (ValueError if last < first)."""
+    validate_month(first)
+    validate_month(last)
+    return _month_range(first, last)
 
 
 #: every asset computes one month per run (the dbt models read one `month` var)

@@ -9,5 +9,6 @@
 * `anomalies`  — pure anomaly rules over small rows, and the reader of the marts;
 * `events`     — alerts from the Dagster instance's events (failed checks, failed runs).
 
-The sensors that use them live in `pipelines/sensors/`.
+The Dagster side lives here too: `sensors` (the alert sensors) and `checks` (the history asset
+checks on the marts); `pipelines/automation.py` wires the sensors into the definitions.
 """

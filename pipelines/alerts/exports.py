@@ -19,6 +19,7 @@ from pipelines.alerts.model import Alert, AlertKind, dedup_key
 from pipelines.contract import FILE_EXTENSIONS, INPUTS, INPUTS_BY_NAME, InputSpec
 from pipelines.ingest.errors import InputFileError
 from pipelines.ingest.locate import find_input_file
+from pipelines.months import Month
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -50,22 +51,15 @@ def missing_exports(landing: Path, month: str, expected: Iterable[InputSpec]) ->
     return missing
 
 
-def next_month(month: str) -> tuple[int, int]:
-    year, number = int(month[:4]), int(month[5:7])
-    return (year + 1, 1) if number == 12 else (year, number + 1)
-
-
 def due_at(month: str, due_day: int) -> datetime:
     """00:00 Asia/Shanghai of the due day of the month after `month`."""
-    year, number = next_month(month)
-    return datetime(year, number, due_day, tzinfo=ZoneInfo(TIMEZONE))
+    following = Month.parse(month).next
+    return datetime(following.year, following.number, due_day, tzinfo=ZoneInfo(TIMEZONE))
 
 
 def month_due(now: datetime, due_day: int) -> str:
     """The month whose exports are checked at `now`: the previous month of the local calendar."""
-    local = now.astimezone(ZoneInfo(TIMEZONE))
-    year, number = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)
-    return f"{year:04d}-{number:02d}"
+    return Month.of(now.astimezone(ZoneInfo(TIMEZONE))).previous.key
 
 
 def exports_missing_alert(

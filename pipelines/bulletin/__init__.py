@@ -12,15 +12,36 @@
 - escaping.py    input text made safe for each format
 - writer.py      write_bulletin(con, month, output_dir, settings_path): every file, atomically
 - metadata.py    what the `bulletin` asset shows in the Dagster UI
+- assets.py      the Dagster assets: `bulletin` and `unit_report_cards`
+
+The names below are imported on first use (PEP 562), so that the code location's definitions,
+which import `assets.py`, do not load the Word, Excel and chart writers until a month is written.
 """
 
-from pipelines.bulletin.compose import compose_bulletin
-from pipelines.bulletin.config import BulletinConfigError, BulletinSettings, load_settings
-from pipelines.bulletin.document import Document
-from pipelines.bulletin.figures import BulletinDataError, build_bulletin
-from pipelines.bulletin.markdown import render_markdown
-from pipelines.bulletin.rules import BulletinRules, read_rules
-from pipelines.bulletin.writer import BulletinFiles, write_bulletin
+from importlib import import_module
+
+#: public name → the module that defines it
+_EXPORTS = {
+    "compose_bulletin": "compose",
+    "BulletinConfigError": "config",
+    "BulletinSettings": "config",
+    "load_settings": "config",
+    "Document": "document",
+    "BulletinDataError": "figures",
+    "build_bulletin": "figures",
+    "render_markdown": "markdown",
+    "BulletinRules": "rules",
+    "read_rules": "rules",
+    "BulletinFiles": "writer",
+    "write_bulletin": "writer",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f"pipelines.bulletin.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'pipelines.bulletin' has no attribute {name!r}")
+
 
 __all__ = [
     "BulletinConfigError",

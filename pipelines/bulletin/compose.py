@@ -43,6 +43,7 @@ from pipelines.bulletin.formatting import (
 )
 from pipelines.bulletin.ranking_tables import two_up_table
 from pipelines.bulletin.rules import BulletinRules
+from pipelines.months import Month
 
 SECTION_HEADINGS = ("一、考评得分情况", "二、总体数据情况", "三、省派工单情况", "四、考评指标情况")
 RANKING_COLUMNS = ("单位", "总工单数", "得分", "排名")
@@ -113,12 +114,11 @@ def _first_named(names: list[str], count_word: str = "家单位") -> str:
 
 
 def _month_number(month: str) -> int:
-    return int(month[5:])
+    return Month.parse(month).number
 
 
 def _previous_month_number(month: str) -> int:
-    number = _month_number(month)
-    return 12 if number == 1 else number - 1
+    return Month.parse(month).previous.number
 
 
 # ---------------------------------------------------------------------------------------------

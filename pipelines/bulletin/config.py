@@ -3,94 +3,182 @@
 Everything a center words differently lives here; the figures come from the warehouse. The
 evaluation standard quoted in the opening paragraph is not a setting: it is a rulebook text
 (`raw.rulebook_texts`, key `standard`), so a re-run of an old month quotes the old standard.
+
+The file is validated by the pydantic models below (`BulletinSettings`); a wrong value raises
+`BulletinConfigError` naming the file, the key and the fix (pipelines/config_errors.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+)
 
+from pipelines.config_errors import describe
 from pipelines.contract import RANKED_GROUPS
+from pipelines.months import Month, MonthKey
 
-MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: how a group's paragraph in section 一 reads: every unit's score (scores) or a count of the units
 #: at or above the handling items' full marks and the lowest three explained (summary)
 GROUP_STYLES = ("scores", "summary")
-ISSUE_KEYS = ("start", "per_month", "restart_each_year")
-TEXT_KEYS = (
-    "center_name",
-    "center_short_name",
-    "platform_name",
-    "province_platform_name",
-    "city_prefix",
-    "hotline_name",
-)
-GROUP_KEYS = ("heading", "table_caption")
 
 
 class BulletinConfigError(ValueError):
     """config/bulletin.yaml is missing, unreadable or has a wrong value; the message says which."""
 
 
-@dataclass(frozen=True)
-class GroupText:
-    heading: str
-    table_caption: str
-    style: str = "scores"
+def _text(value: Any) -> Any:
+    """A wording: numbers are read as text (hotline_name: 12345), blanks stripped, never empty."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must be a non-empty text")
+        return value.strip()
+    return value
 
 
-@dataclass(frozen=True)
-class IssueNumbering:
-    """`第 N 期`: `start_month` is issue `start_number`; every month adds `per_month` issues (the
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GroupText(_Section):
+    heading: Text = Field(description="the group's heading in section 一, e.g. 各县、赣榆区")
+    table_caption: Text = Field(description="the caption of the group's ranking table")
+    style: Literal["scores", "summary"] = Field(
+        "scores", description="scores (every unit's score) or summary (counts, lowest three explained)"
+    )
+
+
+class IssueStart(_Section):
+    month: MonthKey = Field(description='the month of a known issue, quoted: month: "2021-01"')
+    number: Annotated[StrictInt, Field(ge=1, le=10000)] = Field(
+        description="that month's issue number (第 N 期), a whole number from 1 to 10000"
+    )
+
+
+class IssueNumbering(_Section):
+    """`第 N 期`: `start.month` is issue `start.number`; every month adds `per_month` issues (the
     center's other bulletins of the series included); each January after the start year restarts
     the count at 1 (when `restart_each_year`, the usual 期号 of a yearly series)."""
 
-    start_month: str
-    start_number: int
-    per_month: int = 1
-    restart_each_year: bool = True
+    start: IssueStart = Field(description='start: {month: "2021-01", number: 3}')
+    per_month: Annotated[StrictInt, Field(ge=1, le=31)] = Field(
+        1, description="issues the center publishes a month, a whole number from 1 to 31"
+    )
+    restart_each_year: StrictBool = Field(True, description="true or false")
+
+    @property
+    def start_month(self) -> str:
+        return self.start.month
+
+    @property
+    def start_number(self) -> int:
+        return self.start.number
 
     def number(self, month: str) -> int:
-        year, number = int(month[:4]), int(month[5:])
-        start_year, start_number = int(self.start_month[:4]), int(self.start_month[5:])
-        if self.restart_each_year and year != start_year:
-            issue = 1 + self.per_month * (number - 1)
+        evaluated, start = Month.parse(month), Month.parse(self.start.month)
+        if self.restart_each_year and evaluated.year != start.year:
+            issue = 1 + self.per_month * (evaluated.number - 1)
         else:
-            elapsed = (year - start_year) * 12 + number - start_number
-            issue = self.start_number + self.per_month * elapsed
+            issue = self.start.number + self.per_month * evaluated.months_since(start)
         if issue < 1:
             raise BulletinConfigError(
-                f"issue.start: {month} would be issue {issue} (the count starts at {self.start_month} "
-                f"= {self.start_number}); move issue.start to an earlier month"
+                f"issue.start: {month} would be issue {issue} (the count starts at {self.start.month} "
+                f"= {self.start.number}); move issue.start to an earlier month"
             )
         return issue
 
 
-@dataclass(frozen=True)
-class BulletinSettings:
-    path: Path
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
+class Publication(_Section):
+    day_of_next_month: Annotated[StrictInt, Field(ge=1, le=28)] = Field(
+        description="the day of month M+1 printed as the publication date, a whole number from 1 to 28"
+    )
+    overrides: dict[MonthKey, Annotated[dt.date, BeforeValidator(_date)]] = Field(
+        default_factory=dict, description='month → date, e.g. "2021-02": 2021-03-15'
+    )
+
+    @field_validator("overrides", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class BulletinSettings(_Section):
+    """The whole file. `path` is the file it was read from (for messages)."""
+
     #: header line, e.g. `连云港市 12345 政府公共服务中心`
-    center_name: str
+    center_name: Text = Field(description="the header line, e.g. 连云港市 12345 政府公共服务中心")
     #: subject of the opening paragraph, e.g. `市 12345 政府公共服务中心`
-    center_short_name: str
+    center_short_name: Text = Field(
+        description="the opening paragraph's subject, e.g. 市 12345 政府公共服务中心"
+    )
     #: e.g. `市 12345在线平台` (title and section 二)
-    platform_name: str
+    platform_name: Text = Field(description="the platform in the title and section 二, e.g. 市 12345在线平台")
     #: e.g. `省 12345平台` (section 三)
-    province_platform_name: str
+    province_platform_name: Text = Field(description="section 三's province platform, e.g. 省 12345平台")
     #: `市`: 对市各成员单位…, 本月市各成员单位中…
-    city_prefix: str
+    city_prefix: Text = Field(description="e.g. 市 (对市各成员单位…)")
     #: `12345`: 对市各成员单位 12345工作进行综合评价
-    hotline_name: str
+    hotline_name: Text = Field(description='e.g. "12345"')
     #: unit_group → heading and table caption
-    groups: dict[str, GroupText]
-    issue: IssueNumbering
-    publication_day: int
-    publication_overrides: dict[str, dt.date]
+    groups: dict[str, GroupText] = Field(
+        description=f"one entry per ranked 考评组 ({', '.join(RANKED_GROUPS)}) with heading and table_caption"
+    )
+    issue: IssueNumbering = Field(description='issue: {start: {month: "2021-01", number: 3}, per_month: 1}')
+    publication: Publication = Field(description="publication: {day_of_next_month: 15}")
+
+    _path: Path = PrivateAttr(default=Path("config/bulletin.yaml"))
+
+    @field_validator("groups")
+    @classmethod
+    def _every_ranked_group(cls, groups: dict[str, GroupText]) -> dict[str, GroupText]:
+        unknown = sorted(set(groups) - set(RANKED_GROUPS))
+        if unknown:
+            raise ValueError(f"unknown 考评组 {unknown}; expected {list(RANKED_GROUPS)}")
+        missing = [name for name in RANKED_GROUPS if name not in groups]
+        if missing:
+            raise ValueError(f"missing 考评组 {missing}: add its heading and table_caption")
+        return groups
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def publication_day(self) -> int:
+        return self.publication.day_of_next_month
+
+    @property
+    def publication_overrides(self) -> dict[str, dt.date]:
+        return self.publication.overrides
 
     def group(self, unit_group: str) -> GroupText:
         if unit_group not in self.groups:
@@ -102,134 +190,53 @@ class BulletinSettings:
 
     def issue_year(self, month: str) -> int:
         """The issue line's year: the year of the evaluated month (the series runs per year of M)."""
-        return int(_check_month(month, "month")[:4])
+        return _month(month).year
 
     def issue_number(self, month: str) -> int:
         """`第 N 期`, counted from `issue.start` (IssueNumbering)."""
-        return self.issue.number(_check_month(month, "month"))
+        return self.issue.number(_month(month).key)
 
     def publication_date(self, month: str) -> dt.date:
         """The override for the month, else day `day_of_next_month` of month M+1."""
-        month = _check_month(month, "month")
-        if month in self.publication_overrides:
-            return self.publication_overrides[month]
-        year, number = int(month[:4]), int(month[5:])
-        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-        return dt.date(year, number, self.publication_day)
+        evaluated = _month(month)
+        if evaluated.key in self.publication.overrides:
+            return self.publication.overrides[evaluated.key]
+        following = evaluated.next
+        return dt.date(following.year, following.number, self.publication.day_of_next_month)
 
 
-def _check_month(value: object, where: str) -> str:
-    if not isinstance(value, str) or not MONTH_RE.match(value):
-        raise BulletinConfigError(f"{where}: {value!r} is not a month YYYY-MM (quote it in YAML)")
-    return value
+def _month(month: str) -> Month:
+    try:
+        return Month.parse(month)
+    except ValueError as error:
+        raise BulletinConfigError(str(error)) from None
 
 
-def _mapping(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BulletinConfigError(f"{where} must be a mapping, got {type(value).__name__}")
-    return value
-
-
-def _text(section: dict[str, Any], key: str, where: str) -> str:
-    if key not in section:
-        raise BulletinConfigError(f"{where}: missing key {key!r}")
-    value = section[key]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise BulletinConfigError(f"{where}.{key} must be a non-empty text, got {value!r}")
-    return value.strip()
-
-
-def _int(value: object, where: str, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise BulletinConfigError(f"{where} must be a whole number from {low} to {high}, got {value!r}")
-    return value
-
-
-def _date(value: object, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise BulletinConfigError(f"{where} must be a date YYYY-MM-DD, got {value!r}")
-
-
-def _issue(issue: dict[str, Any], where: str) -> IssueNumbering:
-    unknown = sorted(set(issue) - set(ISSUE_KEYS))
-    if unknown:
-        raise BulletinConfigError(
-            f"{where}: issue has unknown key(s) {unknown} (per-month overrides and offsets are gone: "
-            "issues are counted from issue.start, see config/bulletin.yaml); keys: "
-            f"{list(ISSUE_KEYS)}"
+def _hint(error: dict[str, Any]) -> str | None:
+    if error["type"] == "extra_forbidden" and tuple(error["loc"]) == ("issue", "overrides"):
+        return (
+            "remove it: per-month overrides and offsets are gone, issues are counted from issue.start "
+            "(see config/bulletin.yaml)"
         )
-    start = _mapping(issue.get("start"), f"{where}: issue.start")
-    restart = issue.get("restart_each_year", True)
-    if not isinstance(restart, bool):
-        raise BulletinConfigError(f"{where}: issue.restart_each_year must be true or false, got {restart!r}")
-    return IssueNumbering(
-        start_month=_check_month(start.get("month"), f"{where}: issue.start.month"),
-        start_number=_int(start.get("number"), f"{where}: issue.start.number", 1, 10000),
-        per_month=_int(issue.get("per_month", 1), f"{where}: issue.per_month", 1, 31),
-        restart_each_year=restart,
-    )
+    return None
 
 
 def parse_settings(raw: object, path: Path) -> BulletinSettings:
-    where = str(path)
-    data = _mapping(raw, where)
-    texts = {key: _text(data, key, where) for key in TEXT_KEYS}
-
-    groups_raw = _mapping(data.get("groups"), f"{where}: groups")
-    unknown = sorted(set(groups_raw) - set(RANKED_GROUPS))
-    if unknown:
+    """Validate an already parsed YAML document (see load_settings)."""
+    if not isinstance(raw, dict):
         raise BulletinConfigError(
-            f"{where}: groups has unknown 考评组 {unknown}; expected {list(RANKED_GROUPS)}"
+            f"{path}: the file must be a mapping of keys (center_name: …), got {type(raw).__name__}"
         )
-    groups: dict[str, GroupText] = {}
-    for name in RANKED_GROUPS:
-        if name not in groups_raw:
-            raise BulletinConfigError(f"{where}: groups is missing 考评组 {name!r}")
-        section = _mapping(groups_raw[name], f"{where}: groups.{name}")
-        style = section.get("style", "scores")
-        if style not in GROUP_STYLES:
-            raise BulletinConfigError(
-                f"{where}: groups.{name}.style must be one of {list(GROUP_STYLES)}, got {style!r}"
-            )
-        groups[name] = GroupText(
-            **{key: _text(section, key, f"{where}: groups.{name}") for key in GROUP_KEYS}, style=style
-        )
-
-    issue = _issue(_mapping(data.get("issue"), f"{where}: issue"), where)
-
-    publication = _mapping(data.get("publication"), f"{where}: publication")
-    day = _int(publication.get("day_of_next_month"), f"{where}: publication.day_of_next_month", 1, 28)
-    publication_overrides = {
-        _check_month(month, f"{where}: publication.overrides"): _date(
-            value, f"{where}: publication.overrides.{month}"
-        )
-        for month, value in _mapping(
-            publication.get("overrides") or {}, f"{where}: publication.overrides"
-        ).items()
-    }
-
-    return BulletinSettings(
-        path=path,
-        groups=groups,
-        issue=issue,
-        publication_day=day,
-        publication_overrides=publication_overrides,
-        **texts,
-    )
+    try:
+        settings = BulletinSettings.model_validate(raw)
+    except ValidationError as error:
+        raise BulletinConfigError(describe(error, path, BulletinSettings, hint=_hint)) from None
+    settings._path = Path(path)
+    return settings
 
 
 def load_settings(path: str | Path) -> BulletinSettings:
-    """Read and validate config/bulletin.yaml; raises BulletinConfigError naming the file and key."""
+    """Read and validate config/bulletin.yaml; raises BulletinConfigError naming the file, key and fix."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

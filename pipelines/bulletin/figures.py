@@ -10,7 +10,6 @@ keys added here (`unit_code` beside names, `standard`, `groups`, …) are additi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,8 +20,7 @@ from pipelines.bulletin.formatting import json_count, json_number, round2, to_de
 from pipelines.bulletin.rules import BulletinRules, read_rules
 from pipelines.bulletin.year_figures import YEAR_REQUIRED_COLUMNS, recovery, year_to_date
 from pipelines.contract import INPUTS
-
-MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+from pipelines.months import check_month
 
 #: handling items in the bulletin's order → the fct_unit_scores column of their points
 HANDLING_ITEMS: dict[str, str] = {
@@ -638,8 +636,7 @@ def build_bulletin(
 
     The ranked groups and the thresholds of the lists (`units_at_least_99`, `units_below_98`) are
     the month's rulebook version's (`rules`, read from raw.rulebook_params when not given)."""
-    if not isinstance(month, str) or not MONTH_RE.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    check_month(month)
     has_quarantine = check_relations(con)
     version, standard = _rulebook(con, month)
     rules = rules if rules is not None else read_rules(con, month)

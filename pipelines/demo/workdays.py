@@ -8,15 +8,15 @@ Years the package does not cover fall back to Monday-Friday.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import chinese_calendar
 import numpy as np
 
+from pipelines.months import Month as CalendarMonth
+
 SECOND = np.timedelta64(1, "s")
 DAY = np.timedelta64(1, "D")
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,8 @@ class Month:
 
     @classmethod
     def parse(cls, key: str) -> Month:
-        match = _MONTH_RE.match(key)
-        if not match:
-            raise ValueError(f"month must be YYYY-MM, got {key!r}")
-        return cls(key, int(match.group(1)), int(match.group(2)))
+        month = CalendarMonth.parse(key)
+        return cls(month.key, month.year, month.number)
 
     @property
     def compact(self) -> str:
@@ -44,12 +42,11 @@ class Month:
 
     @property
     def next_first_day(self) -> dt.date:
-        return dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return CalendarMonth(self.year, self.month).next.first_day
 
     @property
     def previous(self) -> Month:
-        year, month = (self.year, self.month - 1) if self.month > 1 else (self.year - 1, 12)
-        return Month(f"{year:04d}-{month:02d}", year, month)
+        return Month.parse(CalendarMonth(self.year, self.month).previous.key)
 
     @property
     def start(self) -> np.datetime64:

@@ -31,11 +31,11 @@ from typing import Protocol
 
 import duckdb
 
+from pipelines.months import check_month
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse import connect, warehouse_lock
 
 _RELATION = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: dbt output lines shown when the engine fails
 ERROR_TAIL_LINES = 30
 
@@ -97,7 +97,7 @@ def lake_uri(lake_dir: Path) -> str:
 
 
 def dbt_command(target: str, *args: str) -> list[str]:
-    from pipelines.project import dbt_executable
+    from pipelines.models.project import dbt_executable
 
     return [
         dbt_executable(),
@@ -190,8 +190,7 @@ class SparkReader:
         """The month's relations (every month up to `month`), read once per process while the
         engine's tables are unchanged: the history checks, the bulletin, the report cards and the
         alerts of one run share one read (one JVM start on the local session)."""
-        if not _MONTH.match(month):
-            raise ValueError(f"month must be YYYY-MM, got {month!r}")
+        month = check_month(month)
         queries = {name: f"select * from {name} where month <= '{month}'" for name in bulletin_relations()}
         key = (str(self.lake_dir.resolve()), self.dbt_target, month)
         with lake_lock(self.lake_dir):
@@ -248,8 +247,7 @@ def copy_raw_inputs(con: duckdb.DuckDBPyConnection, warehouse_path: Path, month:
     counts the rows read from them. The caller holds the warehouse's lock."""
     from pipelines.contract import INPUTS
 
-    if not _MONTH.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    month = check_month(month)
     con.execute("attach ? as upstream (read_only)", [str(warehouse_path)])
     try:
         stored = {

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pipelines.contract import FILE_EXTENSIONS, InputSpec
 from pipelines.ingest.errors import InputFileError
-
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def check_month(month: str) -> str:
-    """Return `month` if it is a partition key `YYYY-MM`, else raise ValueError."""
-    if not MONTH_PATTERN.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    return month
+from pipelines.months import check_month
 
 
 def _named_like(folder: Path, name: str) -> list[Path]:

@@ -1,16 +1,27 @@
-"""Load and validate `config/rulebook.yaml` (format: the header of that file)."""
+"""Load and validate `config/rulebook.yaml` (format: the header of that file).
+
+The file is validated in two steps: the pydantic models below (`RulebookDocument`) check every key
+and value of every version as written (types, ranges, known items, parameters, groups, dispatch
+levels, categories); then the versions are merged oldest first (a later version inherits what it
+omits) and the merged versions are checked for completeness and consistency (the first version
+lists every item, floor <= weight). Every error is a `RulebookError` naming the file, the version,
+the key and the fix.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError, create_model
 
+from pipelines.config_errors import describe, dotted
 from pipelines.contract import CATEGORIES, DISPATCH_LEVELS, RANKED_GROUPS
+from pipelines.months import Month, MonthKey
 
 
 class RulebookError(ValueError):
@@ -81,11 +92,139 @@ ITEM_SPECS: dict[str, ItemSpec] = {name: spec for items in SECTIONS.values() for
 #: group full marks are stored as item 考评组, params full_marks_<group>
 GROUP_ITEM = "考评组"
 TIME_LIMIT_KINDS = ("sign", "complete")
-TOP_LEVEL_KEYS = ("versions", "holiday_months")
-VERSION_KEYS = ("effective_from", "standard", "group_full_marks", *SECTIONS, "time_limits")
-MONTH_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: raw.rulebook_params.value is decimal(18,6)
 MAX_DECIMALS = 6
+#: parameters that are percentages 0-100
+PERCENT_PARAMS = ("target", "city_target", "province_target")
+#: what each parameter means, the fix shown with an error on it
+PARAM_HINTS = {
+    "weight": "the item's full points, a number >= 0",
+    "target": "a rate target in percent 0-100 (e.g. 95)",
+    "city_target": "the 市派 satisfaction target in percent 0-100 (e.g. 95)",
+    "province_target": "the 省派 satisfaction target in percent 0-100 (e.g. 98)",
+    "k": "points deducted per percentage point below the target, a number >= 0 (e.g. 0.5)",
+    "floor": "the lowest points of the item, a number >= 0 and <= weight",
+    "per": "points deducted per case, a number >= 0",
+    "min_chars": "the minimum characters of a complete content, a whole number (e.g. 15)",
+    "max_delay_hours": "the hours within which a record counts as timely (e.g. 24)",
+    "per_order": "points per order above the threshold (e.g. 0.001)",
+    "threshold": "orders not counted for the bonus (e.g. 100)",
+    "max": "the most points of the block or bonus, a number >= 0",
+}
+
+
+def _number(value: Any) -> Any:
+    """A rulebook number: a finite Decimal >= 0 with at most MAX_DECIMALS decimal places."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError(f"must be a number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"must be a finite number, got {value!r}")
+    if number < 0:
+        raise ValueError(f"must be >= 0, got {value}")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+        raise ValueError(f"at most {MAX_DECIMALS} decimal places, got {value}")
+    return number
+
+
+def _percent(value: Any) -> Any:
+    number = _number(value)
+    if number > 100:
+        raise ValueError(f"a rate target is a percentage 0-100, got {value}")
+    return number
+
+
+def _named(what: str, example: str) -> Any:
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"the {what} is missing (e.g. {example})")
+        return value.strip()
+
+    return BeforeValidator(check)
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+WorkingDays = Annotated[StrictInt, Field(ge=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _item_model(name: str, spec: ItemSpec) -> type[BaseModel]:
+    """One item as a version writes it: every parameter optional (a later version inherits)."""
+    fields: dict[str, Any] = {
+        "shape": (
+            Literal[spec.shape] | None,  # type: ignore[valid-type]
+            Field(None, description=f"{spec.shape!r}: fixed by the scoring models (or leave it out)"),
+        )
+    }
+    for param in spec.params:
+        kind = Percent if param in PERCENT_PARAMS else Number
+        fields[param] = (kind | None, Field(None, description=PARAM_HINTS.get(param)))
+    return create_model(f"Item {name}", __base__=_Strict, **fields)
+
+
+def _section_model(section: str, items: dict[str, ItemSpec]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (_item_model(name, spec) | None, Field(None, description=f"{{{', '.join(spec.params)}}}"))
+        for name, spec in items.items()
+    }
+    return create_model(f"Section {section}", __base__=_Strict, **fields)
+
+
+_SECTION_MODELS = {section: _section_model(section, items) for section, items in SECTIONS.items()}
+GroupName = Literal[RANKED_GROUPS]  # type: ignore[valid-type]
+TimeLimits = dict[
+    Literal[TIME_LIMIT_KINDS],  # type: ignore[valid-type]
+    dict[Literal[DISPATCH_LEVELS], dict[Literal[CATEGORIES], WorkingDays]],  # type: ignore[valid-type]
+]
+
+VersionDocument = create_model(
+    "VersionDocument",
+    __base__=_Strict,
+    effective_from=(
+        MonthKey,
+        Field(description="the month the version takes effect from, YYYY-MM (e.g. 2021-01)"),
+    ),
+    standard=(
+        Annotated[str, _named("evaluation standard's name", "《…绩效评估标准》")] | None,
+        Field(None, description="the evaluation standard's name, quoted in the bulletin"),
+    ),
+    group_full_marks=(
+        dict[GroupName, Number] | None,
+        Field(None, description=f"考评组 → full marks (e.g. 县区: 150); groups: {', '.join(RANKED_GROUPS)}"),
+    ),
+    **{
+        section: (model | None, Field(None, description=f"items: {', '.join(SECTIONS[section])}"))
+        for section, model in _SECTION_MODELS.items()
+    },
+    time_limits=(
+        TimeLimits | None,
+        Field(
+            None,
+            description="kind (sign|complete) → dispatch level (市派|省派) → category → working days, "
+            "a whole number >= 1",
+        ),
+    ),
+)
+
+
+class RulebookDocument(_Strict):
+    """The file as written (versions not yet merged)."""
+
+    #: month YYYY-MM → holiday name (春节)
+    holiday_months: dict[MonthKey, Annotated[str, _named("holiday's name", "春节")]] = Field(
+        default_factory=dict, description="month YYYY-MM → holiday name, e.g. 2021-02: 春节"
+    )
+    versions: list[VersionDocument] = Field(  # type: ignore[valid-type]
+        min_length=1, description="a non-empty list of versions, each with its effective_from"
+    )
 
 
 @dataclass(frozen=True)
@@ -148,72 +287,71 @@ def load_rulebook(path: str | Path) -> Rulebook:
     return parse_rulebook(document, path)
 
 
+def _version_name(raw_versions: Any, index: int) -> str:
+    """`version 2021-01` when its effective_from is a month, else `version #1` (position in the file)."""
+    try:
+        return f"version {Month.parse(raw_versions[index]['effective_from']).key}"
+    except (ValueError, TypeError, KeyError, IndexError):
+        return f"version #{index + 1}"
+
+
+def _hint(error: dict[str, Any]) -> str | None:
+    """An unknown item that belongs in another section says which."""
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden" and len(loc) == 4 and loc[2] in SECTIONS:
+        other = ITEM_SPECS.get(str(loc[3]))
+        if other is not None:
+            return f"it belongs in {other.section}: move it there"
+        return f"known items of {loc[2]}: {', '.join(SECTIONS[str(loc[2])])}"
+    return None
+
+
 def parse_rulebook(document: Any, path: str | Path = "<rulebook>") -> Rulebook:
     """Validate an already parsed YAML document (see load_rulebook)."""
     path = Path(path)
-    if not isinstance(document, dict) or "versions" not in document:
-        raise RulebookError(f"{path}: expected a mapping with a list `versions` at the top level")
-    unknown = sorted(set(document) - set(TOP_LEVEL_KEYS))
-    if unknown:
+    if not isinstance(document, dict):
         raise RulebookError(
-            f"{path}: unknown top-level key(s) {unknown}; allowed: {list(TOP_LEVEL_KEYS)}"
+            f"{path}: expected a mapping with a list `versions` at the top level. Fix: start the file "
+            "with `versions:` (see the header of config/rulebook.yaml)"
         )
-    holidays = _holiday_months(document.get("holiday_months"), path)
-    raw_versions = document["versions"]
-    if not isinstance(raw_versions, list) or not raw_versions:
-        raise RulebookError(f"{path}: `versions` must be a non-empty list of versions")
+    raw_versions = document.get("versions")
+
+    def name(loc: tuple[int | str, ...]) -> str:
+        if len(loc) >= 2 and loc[0] == "versions" and isinstance(loc[1], int):
+            rest = dotted(loc[2:])
+            version = _version_name(raw_versions, loc[1])
+            return version if rest == "(top level)" else f"{version}: {rest}"
+        return dotted(loc)
+
+    try:
+        parsed = RulebookDocument.model_validate(document)
+    except ValidationError as error:
+        raise RulebookError(describe(error, path, RulebookDocument, name=name, hint=_hint)) from None
 
     seen: dict[str, int] = {}
-    entries: list[tuple[str, dict[str, Any]]] = []
-    for position, raw in enumerate(raw_versions, start=1):
-        where = f"{path}: version #{position}"
-        if not isinstance(raw, dict):
-            raise RulebookError(f"{where}: expected a mapping, got {type(raw).__name__}")
-        effective_from = _effective_from(raw.get("effective_from"), where)
-        where = f"{path}: version {effective_from}"
-        if effective_from in seen:
+    for position, version in enumerate(parsed.versions, start=1):
+        if version.effective_from in seen:
             raise RulebookError(
-                f"{where}: duplicate version: effective_from {effective_from} appears in versions "
-                f"#{seen[effective_from]} and #{position}; each month may start one version only"
+                f"{path}: version {version.effective_from}: duplicate version: effective_from "
+                f"{version.effective_from} appears in versions #{seen[version.effective_from]} and "
+                f"#{position}. Fix: each month may start one version only; merge the two"
             )
-        seen[effective_from] = position
-        unknown = [key for key in raw if key not in VERSION_KEYS]
-        if unknown:
-            raise RulebookError(f"{where}: unknown field(s) {unknown}; allowed: {list(VERSION_KEYS)}")
-        entries.append((effective_from, raw))
+        seen[version.effective_from] = position
 
-    entries.sort(key=lambda entry: entry[0])
     versions: list[RulebookVersion] = []
     previous: RulebookVersion | None = None
-    for effective_from, raw in entries:
-        previous = _build_version(raw, effective_from, previous, f"{path}: version {effective_from}")
+    for version in sorted(parsed.versions, key=lambda v: v.effective_from):
+        previous = _build_version(version, previous, f"{path}: version {version.effective_from}")
         versions.append(previous)
-    return Rulebook(path=path, versions=tuple(versions), holiday_months=holidays)
+    return Rulebook(path=path, versions=tuple(versions), holiday_months=dict(parsed.holiday_months))
 
-
-def _holiday_months(value: Any, path: Path) -> dict[str, str]:
-    """`holiday_months: {2021-02: 春节, ...}`: months whose volumes follow a holiday, not the season."""
-    if value is None:
-        return {}
-    where = f"{path}: holiday_months"
-    if not isinstance(value, dict):
-        raise RulebookError(f"{where}: expected a mapping month → holiday name (e.g. 2021-02: 春节)")
-    months: dict[str, str] = {}
-    for month, name in value.items():
-        if not isinstance(month, str) or not MONTH_RE.match(month.strip()):
-            raise RulebookError(
-                f"{where}: {month!r} is not a month YYYY-MM; write the month the holiday falls in "
-                "(e.g. 2021-02: 春节)"
-            )
-        if not isinstance(name, str) or not name.strip():
-            raise RulebookError(f"{where}.{month}: the holiday's name is missing (e.g. 春节)")
-        months[month.strip()] = name.strip()
-    return months
 
 def version_for_month(rulebook: Rulebook, month: str) -> RulebookVersion:
     """The newest version with effective_from <= month (YYYY-MM)."""
-    if not isinstance(month, str) or not MONTH_RE.match(month):
-        raise RulebookError(f"{rulebook.path}: month must be YYYY-MM, got {month!r}")
+    try:
+        month = Month.parse(month).key
+    except ValueError as error:
+        raise RulebookError(f"{rulebook.path}: {error}") from None
     in_force = [v for v in rulebook.versions if v.effective_from <= month]
     if not in_force:
         raise RulebookError(
@@ -223,133 +361,65 @@ def version_for_month(rulebook: Rulebook, month: str) -> RulebookVersion:
     return in_force[-1]
 
 
-# --- validation helpers -------------------------------------------------------------------------
+# --- merging a version onto the one before ---------------------------------------------------------
 
 
-def _effective_from(value: Any, where: str) -> str:
-    if value is None:
-        raise RulebookError(f"{where}: missing field effective_from (YYYY-MM, e.g. 2021-01)")
-    if not isinstance(value, str) or not MONTH_RE.match(value.strip()):
-        raise RulebookError(f"{where}: effective_from must be a month YYYY-MM (e.g. 2021-01), got {value!r}")
-    return value.strip()
+def _given(model: BaseModel | None) -> dict[str, Any]:
+    """The fields a version wrote (None: left out, inherited)."""
+    return {} if model is None else {key: value for key, value in model if value is not None}
 
 
-def _number(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise RulebookError(f"{where}: must be a number, got {value!r}")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RulebookError(f"{where}: must be a number, got {value!r}") from None
-    if not number.is_finite():
-        raise RulebookError(f"{where}: must be a finite number, got {value!r}")
-    if number < 0:
-        raise RulebookError(f"{where}: must be >= 0, got {value}")
-    exponent = number.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
-        raise RulebookError(f"{where}: at most {MAX_DECIMALS} decimal places, got {value}")
-    return number
+def _build_version(raw: Any, previous: RulebookVersion | None, where: str) -> RulebookVersion:
+    first = "the first version must be complete (later versions inherit what they leave out)"
+    standard = raw.standard if raw.standard is not None else previous.standard if previous else None
+    if standard is None:
+        raise RulebookError(f"{where}: standard: missing. Fix: add `standard:` (the evaluation standard)")
 
-
-def _mapping(value: Any, where: str) -> dict[Any, Any]:
-    if not isinstance(value, dict):
-        raise RulebookError(f"{where}: expected a mapping, got {value!r}")
-    return value
-
-
-def _build_version(
-    raw: dict[str, Any], effective_from: str, previous: RulebookVersion | None, where: str
-) -> RulebookVersion:
-    # standard
-    standard = raw.get("standard", previous.standard if previous else None)
-    if not isinstance(standard, str) or not standard.strip():
-        raise RulebookError(f"{where}: standard: missing or empty (the evaluation standard's name)")
-    standard = standard.strip()
-
-    # items
     params: dict[str, dict[str, Decimal]] = {}
     shapes: dict[str, str] = {}
     for section, items in SECTIONS.items():
-        given = _mapping(raw.get(section) or {}, f"{where}: {section}")
-        for name in given:
-            if name not in items:
-                other = ITEM_SPECS.get(name)
-                hint = f" (it belongs in {other.section})" if other else f"; known items: {list(items)}"
-                raise RulebookError(f"{where}: {section}: unknown item {name!r}{hint}")
+        given = _given(getattr(raw, section))
         for name, spec in items.items():
-            field_where = f"{where}: {section}.{name}"
-            inherited = dict(previous.params[name]) if previous else {}
-            entry = given.get(name)
-            if entry is None:
-                if not previous:
-                    raise RulebookError(
-                        f"{field_where}: missing item (the first version must list every item)"
-                    )
-                params[name], shapes[name] = inherited, spec.shape
-                continue
-            entry = _mapping(entry, field_where)
-            shape = entry.get("shape", spec.shape)
-            if shape != spec.shape:
-                raise RulebookError(f"{field_where}.shape: must be {spec.shape!r}, got {shape!r}")
-            values = dict(inherited)
-            for param, value in entry.items():
-                if param == "shape":
-                    continue
-                if param not in spec.params:
-                    raise RulebookError(
-                        f"{field_where}: unknown parameter {param!r}; {name} takes {list(spec.params)}"
-                    )
-                values[param] = _number(value, f"{field_where}.{param}")
+            key = f"{section}.{name}"
+            values = dict(previous.params[name]) if previous else {}
+            if name not in given and not previous:
+                raise RulebookError(
+                    f"{where}: {key}: missing item. Fix: add `{name}: {{{', '.join(spec.params)}}}`; {first}"
+                )
+            values.update({k: v for k, v in _given(given.get(name)).items() if k != "shape"})
             for param in spec.params:
                 if param not in values:
-                    raise RulebookError(f"{field_where}: missing parameter {param!r}")
-            _check_item(values, field_where, spec)
+                    raise RulebookError(
+                        f"{where}: {key}: missing parameter {param!r}. Fix: add {param} "
+                        f"({PARAM_HINTS.get(param, 'a number')}); {first}"
+                    )
+            _check_item(values, f"{where}: {key}")
             params[name], shapes[name] = values, spec.shape
 
-    # group full marks
-    marks_raw = _mapping(raw.get("group_full_marks") or {}, f"{where}: group_full_marks")
     marks = dict(previous.group_full_marks) if previous else {}
-    for group, value in marks_raw.items():
-        if group not in RANKED_GROUPS:
-            raise RulebookError(
-                f"{where}: group_full_marks: unknown group {group!r}; ranked groups are {list(RANKED_GROUPS)}"
-            )
-        marks[group] = _number(value, f"{where}: group_full_marks.{group}")
+    marks.update(raw.group_full_marks or {})
     for group in RANKED_GROUPS:
         if group not in marks:
-            raise RulebookError(f"{where}: group_full_marks: missing group {group!r}")
-
-    # time limits
-    limits_raw = _mapping(raw.get("time_limits") or {}, f"{where}: time_limits")
-    limits = dict(previous.time_limits) if previous else {}
-    for kind, levels in limits_raw.items():
-        if kind not in TIME_LIMIT_KINDS:
             raise RulebookError(
-                f"{where}: time_limits: unknown kind {kind!r}; allowed {list(TIME_LIMIT_KINDS)}"
+                f"{where}: group_full_marks: missing group {group!r}. Fix: add `{group}: <marks>`; {first}"
             )
-        for level, categories in _mapping(levels, f"{where}: time_limits.{kind}").items():
-            if level not in DISPATCH_LEVELS:
-                raise RulebookError(
-                    f"{where}: time_limits.{kind}: unknown dispatch level {level!r}; "
-                    f"allowed {list(DISPATCH_LEVELS)}"
-                )
-            for category, days in _mapping(categories, f"{where}: time_limits.{kind}.{level}").items():
-                field_where = f"{where}: time_limits.{kind}.{level}.{category}"
-                if category not in CATEGORIES:
-                    raise RulebookError(f"{field_where}: unknown category; allowed {list(CATEGORIES)}")
-                if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-                    raise RulebookError(
-                        f"{field_where}: working days must be a whole number >= 1, got {days!r}"
-                    )
+
+    limits = dict(previous.time_limits) if previous else {}
+    for kind, levels in (raw.time_limits or {}).items():
+        for level, categories in levels.items():
+            for category, days in categories.items():
                 limits[(kind, level, category)] = days
     for kind in TIME_LIMIT_KINDS:
         for level in DISPATCH_LEVELS:
             for category in CATEGORIES:
                 if (kind, level, category) not in limits:
-                    raise RulebookError(f"{where}: time_limits.{kind}.{level}: missing category {category!r}")
+                    raise RulebookError(
+                        f"{where}: time_limits.{kind}.{level}: missing category {category!r}. Fix: add "
+                        f"`{category}: <working days>`; {first}"
+                    )
 
     return RulebookVersion(
-        effective_from=effective_from,
+        effective_from=raw.effective_from,
         standard=standard,
         params=params,
         group_full_marks=marks,
@@ -358,15 +428,12 @@ def _build_version(
     )
 
 
-def _check_item(values: dict[str, Decimal], where: str, spec: ItemSpec) -> None:
-    weight = values.get("weight")
+def _check_item(values: Mapping[str, Decimal], where: str) -> None:
+    """Consistency of one merged item (a version may change weight and floor separately)."""
     floor = values.get("floor")
-    if weight is not None and floor is not None and floor > weight:
-        raise RulebookError(f"{where}.floor: must be <= weight {weight}, got {floor}")
-    if floor is not None and "max" in values and floor > values["max"]:
-        raise RulebookError(f"{where}.floor: must be <= max {values['max']}, got {floor}")
-    for target in ("target", "city_target", "province_target"):
-        if target in values and values[target] > 100:
+    for bound in ("weight", "max"):
+        if floor is not None and bound in values and floor > values[bound]:
             raise RulebookError(
-                f"{where}.{target}: a rate target is a percentage 0-100, got {values[target]}"
+                f"{where}.floor: must be <= {bound} {values[bound]}, got {floor}. Fix: lower the floor "
+                f"or raise the {bound}"
             )

@@ -30,8 +30,8 @@ import duckdb
 
 from pipelines.bulletin.formatting import json_number
 from pipelines.contract import RANKED_GROUPS
+from pipelines.models.project import dbt_executable
 from pipelines.partitions import validate_month
-from pipelines.project import dbt_executable
 from pipelines.rulebook.loader import RulebookError, load_rulebook, version_for_month
 from pipelines.rulebook.warehouse import write_rulebook_for_month
 from pipelines.settings import DBT_PROJECT_DIR, engine_from_env

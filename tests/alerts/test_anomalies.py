@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.alerts import sensors as alert_sensors
 from pipelines.alerts.anomalies import (
     MonthIndicators,
     evaluate_anomalies,
@@ -19,10 +20,9 @@ from pipelines.alerts.anomalies import (
     satisfaction_change_alerts,
     uptime_alerts,
 )
+from pipelines.alerts.sensors import indicator_anomaly_alerts, read_only_warehouse
 from pipelines.alerts.settings import AnomalyThresholds
 from pipelines.partitions import monthly_partitions
-from pipelines.sensors import alerts as alert_sensors
-from pipelines.sensors.alerts import indicator_anomaly_alerts, read_only_warehouse
 from pipelines.warehouse import warehouse_lock
 from tests.alerts.conftest import assert_no_secret, configure_channels
 from tests.alerts.warehouse_fixture import MONTH, PREVIOUS, build_warehouse

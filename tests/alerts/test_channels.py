@@ -61,9 +61,28 @@ def test_the_webhook_format_is_inferred_from_the_host_or_chosen(monkeypatch, tmp
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("HOTLINE_ALERT_WEBHOOK_FORMAT", "slack", "HOTLINE_ALERT_WEBHOOK_FORMAT must be one of"),
-        ("HOTLINE_ALERT_ORDERS_CHANGE_PCT", "fifty", "HOTLINE_ALERT_ORDERS_CHANGE_PCT must be a number"),
-        ("HOTLINE_ALERT_SMTP_STARTTLS", "maybe", "HOTLINE_ALERT_SMTP_STARTTLS must be 1/0"),
+        (
+            "HOTLINE_ALERT_WEBHOOK_FORMAT",
+            "slack",
+            "HOTLINE_ALERT_WEBHOOK_FORMAT: Input should be 'json', 'wecom' or 'dingtalk', got 'slack'",
+        ),
+        (
+            "HOTLINE_ALERT_ORDERS_CHANGE_PCT",
+            "fifty",
+            "HOTLINE_ALERT_ORDERS_CHANGE_PCT: Input should be a valid number.*got 'fifty'. "
+            "Fix: a percentage, e.g. 50",
+        ),
+        (
+            "HOTLINE_ALERT_SMTP_STARTTLS",
+            "maybe",
+            "HOTLINE_ALERT_SMTP_STARTTLS: Input should be a valid boolean.*Fix: 1 or 0",
+        ),
+        (
+            "HOTLINE_ALERT_EXPORTS_DUE_DAY",
+            "31",
+            "HOTLINE_ALERT_EXPORTS_DUE_DAY: Input should be less than or equal to 28, got '31'. "
+            "Fix: a whole day of the next month 1-28",
+        ),
     ],
 )
 def test_bad_values_name_the_variable(monkeypatch, tmp_path, name, value, message):

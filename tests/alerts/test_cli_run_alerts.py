@@ -17,9 +17,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipelines.alerts.sensors import check_failure_alerts, indicator_anomaly_alerts
 from pipelines.demo.generator import generate_month
 from pipelines.resources import HotlineFiles, WarehouseResource
-from pipelines.sensors.alerts import check_failure_alerts, indicator_anomaly_alerts
 from pipelines.settings import CONFIG_DIR
 from tests.alerts.conftest import WEBHOOK_KEY
 from tests.alerts.servers import HttpRecorder, HttpRequestRecord

@@ -13,9 +13,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.alerts.sensors import check_failure_alerts, run_failure_alerts
 from pipelines.ingest.errors import InputFileError
 from pipelines.partitions import monthly_partitions
-from pipelines.sensors.alerts import check_failure_alerts, run_failure_alerts
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
     SMTP_PASSWORD,

@@ -12,9 +12,9 @@ import yaml
 
 from pipelines.alerts.anomalies import evaluate_anomalies, read_month_indicators
 from pipelines.alerts.baseline import HistorySettings, baseline_for, judge
+from pipelines.alerts.checks import HISTORY_CHECK, history_check_result
 from pipelines.alerts.history_rule import evaluate_history
 from pipelines.alerts.settings import AlertSettings, AlertSettingsError, AnomalyThresholds
-from pipelines.assets.history_checks import HISTORY_CHECK, history_check_result
 from pipelines.rulebook.loader import RulebookError, parse_rulebook
 from tests.alerts.history_fixture import EVALUATED, HOLIDAYS, ORDINARY_GUANYUN, build_history_warehouse
 
@@ -163,7 +163,8 @@ def test_holiday_months_are_validated_in_the_rulebook():
     shipped = load_rulebook(CONFIG_DIR / "rulebook.yaml")
     assert shipped.holiday_months["2021-02"] == "春节" and shipped.holiday_months["2023-01"] == "春节"
     versions = yaml.safe_load((CONFIG_DIR / "rulebook.yaml").read_text(encoding="utf-8"))["versions"]
-    with pytest.raises(RulebookError, match=r"holiday_months: '2021-2' is not a month YYYY-MM"):
+    bad_month = r"holiday_months.2021-2: must be a month YYYY-MM \(for example 2021-02\), got '2021-2'"
+    with pytest.raises(RulebookError, match=bad_month):
         parse_rulebook({"versions": versions, "holiday_months": {"2021-2": "春节"}}, "r.yaml")
     with pytest.raises(RulebookError, match=r"holiday_months.2021-02: the holiday's name is missing"):
         parse_rulebook({"versions": versions, "holiday_months": {"2021-02": ""}}, "r.yaml")

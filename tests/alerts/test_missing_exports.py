@@ -16,8 +16,8 @@ from pipelines.alerts.exports import (
     missing_exports,
     month_due,
 )
+from pipelines.alerts.sensors import missing_exports_alerts
 from pipelines.contract import FILE_EXTENSIONS
-from pipelines.sensors.alerts import missing_exports_alerts
 from tests.alerts.conftest import configure_channels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

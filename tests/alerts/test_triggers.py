@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from pipelines.sensors import build_automation, triggers_running
-from pipelines.sensors.triggers import (
+from pipelines.automation import build_automation, triggers_running
+from pipelines.ingest.triggers import (
     LANDING_SENSOR_NAME,
     SCHEDULE_CRON,
     SCHEDULE_NAME,

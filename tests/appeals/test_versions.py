@@ -92,7 +92,7 @@ def test_corrections_md_names_the_changed_scores_and_ranks(two_versions: TwoVers
 
 
 def test_bulletin_asset_shows_the_version_and_the_changed_figures(two_versions: TwoVersions):
-    instance = dg.DagsterInstance.get()
+    instance = dg.DagsterInstance.from_config(str(two_versions.settings.dagster_home))
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey("bulletin"), asset_partitions=[MONTH]), limit=2
     ).records
@@ -112,7 +112,7 @@ def test_a_changed_published_month_alerts_once(two_versions: TwoVersions):
 
 
 def test_an_identical_run_makes_no_new_version(two_versions: TwoVersions):
-    from pipelines.assets.bulletin import bulletin
+    from pipelines.bulletin.assets import bulletin
     from pipelines.resources import build_resources
 
     corrections = (two_versions.month_dir / "corrections.json").read_bytes()

@@ -49,8 +49,8 @@ def _marts(warehouse: Path) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def trial(two_versions: TwoVersions, tmp_path_factory: pytest.TempPathFactory):
-    from pipelines.assets.whatif import whatif_job
     from pipelines.resources import build_resources
+    from pipelines.whatif.job import whatif_job
 
     settings = two_versions.settings
     before = _fingerprint(settings.output_dir / MONTH), _marts(settings.warehouse_path)

@@ -256,7 +256,7 @@ def test_raw_and_model_assets_carry_row_counts_and_previews(site: Site):
     metadata = latest_metadata(site, raw)
     assert set(metadata) == {"/".join(k) for k in raw}
     # a dbt model's row count and preview follow its materialization as an observation
-    # (read after dbt exits, inside the warehouse lock: pipelines/assets/dbt_models.py)
+    # (read after dbt exits, inside the warehouse lock: pipelines/models/assets.py)
     metadata |= latest_metadata(site, models, events="assetObservations")
     assert set(metadata) == {"/".join(k) for k in raw + models}
     for key in raw:

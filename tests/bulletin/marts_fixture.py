@@ -1,8 +1,9 @@
 """A small month in the marts, written by hand (tests only).
 
-The marts are created here with exactly the columns of docs/data-model.md (types are this
-fixture's choice: some scores/rates are DOUBLE, most DECIMAL, to exercise both), so the bulletin
-code is tested against the documented interface while the dbt models are written elsewhere.
+The marts are created here with exactly the columns their dbt yml documents (read from the dbt
+manifest, `mart_columns`; the types are this fixture's choice: some scores/rates are DOUBLE, most
+DECIMAL, to exercise both), so the bulletin code is tested against the documented interface.
+tests/bulletin/test_marts_fixture.py fails when the fixture and a mart's yml disagree.
 
 Month 2021-02: 2 counties, 2 districts, 9 departments (7 ranked with a 3-way tie at 99, 2 without
 orders, 1 without due orders), a unit outside the ranked groups with province orders, province
@@ -11,237 +12,110 @@ orders with a previous month, and a stray 2021-01 row in most tables (which must
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from pipelines.bulletin.assets import REPORT_CARD_INPUTS
 from pipelines.raw_tables import REFERENCE_TABLES
 from pipelines.rulebook import RulebookVersion, load_rulebook
-from pipelines.settings import CONFIG_DIR
+from pipelines.settings import CONFIG_DIR, DBT_PROJECT_DIR
 
 #: the shipped publication settings
 SETTINGS_PATH = CONFIG_DIR / "bulletin.yaml"
+#: `dbt parse` writes it (make setup; tests/conftest.py before the session)
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 MONTH = "2021-02"
 OTHER_MONTH = "2021-01"
 STANDARD = "《连云港市 12345在线平台绩效评估标准（试行）》（连 12345发〔2021〕1号）"
 
 D = "decimal(18,2)"
-MART_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "dim_units": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("unit_group", "varchar"),
-        ("full_marks", "integer"),
-        ("is_ranked_group", "boolean"),
-    ],
-    "fct_intake": [
-        ("month", "varchar"),
-        ("total", "bigint"),
-        ("received_this_month", "bigint"),
-        ("carried_over", "bigint"),
-        ("direct", "bigint"),
-        ("dispatched", "bigint"),
-        ("on_time_completion_rate", D),
-        ("timely_sign_rate", D),
-        ("satisfaction_rate", "double"),
-    ],
-    "fct_intake_by_channel": [
-        ("month", "varchar"),
-        ("name", "varchar"),
-        ("count", "bigint"),
-        ("share", D),
-        ("sort_order", "bigint"),
-    ],
-    "fct_intake_by_category": [
-        ("month", "varchar"),
-        ("name", "varchar"),
-        ("count", "bigint"),
-        ("share", D),
-        ("sort_order", "bigint"),
-    ],
-    "fct_province_summary": [
-        ("month", "varchar"),
-        ("count", "bigint"),
-        ("previous_count", "bigint"),
-        ("change", "bigint"),
-        ("supervision_count", "bigint"),
-        ("unit_count", "bigint"),
-        ("due", "bigint"),
-        ("late", "bigint"),
-        ("on_time_rate", D),
-        ("rated", "bigint"),
-        ("satisfied", "bigint"),
-        ("satisfaction_rate", D),
-    ],
-    "fct_province_units": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("orders", "bigint"),
-        ("due", "bigint"),
-        ("late", "bigint"),
-        ("on_time_rate", D),
-        ("rated", "bigint"),
-        ("satisfied", "bigint"),
-        ("satisfaction_rate", D),
-    ],
-    "fct_unit_scores": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("unit_group", "varchar"),
-        ("full_marks", "integer"),
-        ("orders", "bigint"),
-        ("completed_in_month", "bigint"),
-        ("is_ranked", "boolean"),
-        ("unranked_reason", "varchar"),
-        ("rank", "bigint"),
-        ("pts_timely_sign", D),
-        ("pts_on_time_completion", D),
-        ("pts_satisfaction", D),
-        ("pts_reply_standard", D),
-        ("pts_first_response", D),
-        ("pts_knowledge", D),
-        ("pts_test_calls", D),
-        ("bonus", D),
-        ("data_quality", D),
-        ("county_platform", D),
-        ("total", "double"),
-        ("timely_sign_rate", D),
-        ("on_time_completion_rate", D),
-        ("satisfaction_city_rate", D),
-        ("satisfaction_province_rate", D),
-        ("first_response_rate", D),
-        ("sign_total", "bigint"),
-        ("sign_late", "bigint"),
-        ("due_total", "bigint"),
-        ("late_total", "bigint"),
-        ("city_rated", "bigint"),
-        ("city_unsatisfied", "bigint"),
-        ("province_rated", "bigint"),
-        ("province_unsatisfied", "bigint"),
-        ("reply_findings", "bigint"),
-        ("first_response_total", "bigint"),
-        ("first_response_failed", "bigint"),
-        ("knowledge_late", "bigint"),
-        ("test_call_deduction", "decimal(18,4)"),
-    ],
-    "fct_county_data_quality": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("records", "bigint"),
-        ("data_completeness", D),
-        ("content_completeness", D),
-        ("deduction_item", D),
-        ("inspection_item", D),
-        ("timeliness", D),
-        ("interface_stability", D),
-        ("integration", D),
-        ("total", D),
-        ("platform_on_time_points", D),
-        ("platform_satisfaction_points", D),
-        ("county_platform", D),
-    ],
-    "fct_explanations": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("item", "varchar"),
-        ("points_lost", D),
-        ("reason", "varchar"),
-        ("evidence_ids", "varchar"),
-    ],
-    "fct_quality_summary": [
-        ("month", "varchar"),
-        ("average_orders", D),
-        ("above_average_units", "bigint"),
-        ("reply_finding_units", "bigint"),
-    ],
-    "fct_quality_lowest": [
-        ("month", "varchar"),
-        ("indicator", "varchar"),
-        ("position", "bigint"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("rate", D),
-    ],
-    "fct_unit_findings": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("first_response_failed", "bigint"),
-        ("knowledge_late", "bigint"),
-        ("test_call_deduction", "decimal(18,4)"),
-        ("test_call_reasons", "varchar"),
-    ],
-    # empty in the fixture month (no duty phone called): tests add rows where they need them
-    "fct_duty_phone_calls": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("calls", "bigint"),
-        ("failed", "bigint"),
-    ],
-    "fct_unit_monthly_totals": [
-        ("month", "varchar"),
-        ("score_month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("unit_group", "varchar"),
-        ("orders", "bigint"),
-        ("is_ranked", "boolean"),
-        ("rank", "bigint"),
-        ("total", D),
-        ("total_exact", "decimal(38,12)"),
-    ],
-    "fct_year_to_date": [
-        ("month", "varchar"),
-        ("evaluation_year", "bigint"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("unit_group", "varchar"),
-        ("months_ranked", "bigint"),
-        ("first_month", "varchar"),
-        ("last_month", "varchar"),
-        ("score", D),
-        ("score_exact", "decimal(38,12)"),
-        ("rank", "bigint"),
-        ("display_order", "bigint"),
-    ],
-    "fct_recovery": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("unit_name", "varchar"),
-        ("item", "varchar"),
-        ("item_order", "bigint"),
-        ("part", "varchar"),
-        ("part_order", "bigint"),
-        ("denominator", "bigint"),
-        ("good", "bigint"),
-        ("target", "decimal(18,6)"),
-        ("to_full", "bigint"),
-    ],
-    "fct_lost_point_orders": [
-        ("month", "varchar"),
-        ("unit_code", "varchar"),
-        ("order_id", "varchar"),
-        ("dispatch_level", "varchar"),
-        ("received_at", "timestamp"),
-        ("dispatched_at", "timestamp"),
-        ("sign_deadline", "timestamp"),
-        ("signed_at", "timestamp"),
-        ("due_at", "timestamp"),
-        ("completed_at", "timestamp"),
-        ("visit_result", "varchar"),
-        ("sign_late", "boolean"),
-        ("completion_late", "boolean"),
-        ("unsatisfied", "boolean"),
-    ],
+#: the fixture's type of each mart column, by name (the ymls document names, not types; the types
+#: are this fixture's choice: most scores and rates DECIMAL, a few DOUBLE by MART_TYPE_OVERRIDES, to
+#: exercise both). The columns themselves, and their order, come from the dbt manifest.
+TYPED_NAMES: dict[str, str] = {
+    "varchar": (
+        "month score_month first_month last_month unit_code unit_name unit_group unranked_reason name "
+        "item part indicator reason evidence_ids test_call_reasons order_id dispatch_level visit_result"
+    ),
+    "boolean": "is_ranked is_ranked_group",
+    "timestamp": "received_at dispatched_at sign_deadline signed_at due_at completed_at",
+    "integer": "full_marks",
+    "bigint": (
+        "total received_this_month carried_over direct dispatched count sort_order previous_count change "
+        "supervision_count unit_count due late rated satisfied orders completed_in_month rank sign_total "
+        "sign_late due_total late_total city_rated city_unsatisfied province_rated province_unsatisfied "
+        "reply_findings first_response_total first_response_failed knowledge_late display_order records "
+        "item_order above_average_units reply_finding_units position calls failed evaluation_year "
+        "months_ranked part_order denominator good to_full upheld rejected pending"
+    ),
+    D: (
+        "on_time_completion_rate timely_sign_rate satisfaction_rate share on_time_rate pts_timely_sign "
+        "pts_on_time_completion pts_satisfaction pts_reply_standard pts_first_response pts_knowledge "
+        "pts_test_calls bonus data_quality county_platform satisfaction_city_rate "
+        "satisfaction_province_rate first_response_rate data_completeness content_completeness "
+        "deduction_item inspection_item timeliness interface_stability integration "
+        "platform_on_time_points platform_satisfaction_points points_lost average_orders rate score"
+    ),
+    "decimal(18,4)": "test_call_deduction",
+    "decimal(18,6)": "target",
+    "decimal(38,12)": "total_exact score_exact",
 }
+COLUMN_TYPES: dict[str, str] = {
+    name: sql_type for sql_type, names in TYPED_NAMES.items() for name in names.split()
+}
+#: where a mart's column differs from the name's usual type
+MART_TYPE_OVERRIDES: dict[tuple[str, str], str] = {
+    ("fct_intake", "satisfaction_rate"): "double",
+    ("fct_unit_scores", "total"): "double",
+    ("fct_county_data_quality", "total"): D,
+    ("fct_unit_monthly_totals", "total"): D,
+    ("fct_lost_point_orders", "sign_late"): "boolean",
+    ("fct_lost_point_orders", "completion_late"): "boolean",
+    ("fct_lost_point_orders", "unsatisfied"): "boolean",
+}
+#: the marts of the fixture: every mart the bulletin and the unit report cards read
+FIXTURE_MARTS: tuple[str, ...] = REPORT_CARD_INPUTS
+
+
+def manifest_columns(manifest_path: Path = MANIFEST_PATH) -> dict[str, list[str]]:
+    """Each dbt model's documented columns (its yml `columns:`, in order), from the manifest."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return {
+        node["name"]: list(node["columns"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+
+
+def mart_columns(documented: Mapping[str, list[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """(column, type) of each fixture mart: the yml's columns, typed by COLUMN_TYPES.
+
+    Raises KeyError naming the mart and column when a yml documents a column this fixture has no type
+    for (add its name to TYPED_NAMES), or when a mart the bulletin reads has no yml columns.
+    """
+    documented = manifest_columns() if documented is None else documented
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for mart in FIXTURE_MARTS:
+        if not documented.get(mart):
+            raise KeyError(f"marts.{mart}: no columns documented in its yml (dbt manifest)")
+        typed = []
+        for name in documented[mart]:
+            sql_type = MART_TYPE_OVERRIDES.get((mart, name), COLUMN_TYPES.get(name))
+            if sql_type is None:
+                raise KeyError(
+                    f"marts.{mart}.{name} (documented in its yml) has no type in "
+                    "tests/bulletin/marts_fixture.py: add the name to TYPED_NAMES"
+                )
+            typed.append((name, sql_type))
+        columns[mart] = typed
+    return columns
+
+
+MART_COLUMNS: dict[str, list[tuple[str, str]]] = mart_columns()
 
 UNITS = [
     ("LYG0101", "东海县", "县区"),
@@ -374,10 +248,13 @@ def rulebook_version(effective_from: str) -> RulebookVersion:
     return next(v for v in rulebook.versions if v.effective_from == effective_from)
 
 
-def create_marts(con: duckdb.DuckDBPyConnection) -> None:
+def create_marts(
+    con: duckdb.DuckDBPyConnection, mart_columns: Mapping[str, list[tuple[str, str]]] = MART_COLUMNS
+) -> None:
+    """The fixture's marts, empty (columns from the manifest), and the rulebook's raw tables."""
     con.execute("create schema if not exists marts")
     con.execute("create schema if not exists raw")
-    for table, columns in MART_COLUMNS.items():
+    for table, columns in mart_columns.items():
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
         con.execute(f"create table marts.{table} ({body})")
     for name in ("rulebook_params", "rulebook_texts"):
@@ -937,12 +814,19 @@ def create_quarantine(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def build_warehouse(path: Path, quarantine: bool = True) -> Path:
-    """A DuckDB file holding the fixture month; returns its path."""
+def build_warehouse(
+    path: Path,
+    quarantine: bool = True,
+    mart_columns: Mapping[str, list[tuple[str, str]]] = MART_COLUMNS,
+) -> Path:
+    """A DuckDB file holding the fixture month; returns its path.
+
+    `mart_columns` (default: the manifest's) lets a test build it from another version of the ymls.
+    """
     con = duckdb.connect(str(path))
     try:
         con.begin()  # one transaction: one write to disk, not one per row
-        create_marts(con)
+        create_marts(con, mart_columns)
         fill_month(con)
         fill_other_month(con)
         if quarantine:

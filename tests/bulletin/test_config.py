@@ -69,21 +69,47 @@ def test_issue_start_count_and_publication_overrides(tmp_path: Path, settings_pa
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.pop("center_name"), "missing key 'center_name'"),
-        (lambda d: d["groups"].pop("县区"), "groups is missing 考评组 '县区'"),
-        (lambda d: d["groups"].update({"其他": {"heading": "x", "table_caption": "y"}}), "unknown 考评组"),
-        (lambda d: d["groups"]["县区"].update(heading=""), "groups.县区.heading must be a non-empty text"),
-        (lambda d: d["issue"].update(overrides={"2021-03": 4}), "per-month overrides and offsets are gone"),
-        (lambda d: d["issue"].update(start={"month": "2021-13", "number": 4}), "is not a month YYYY-MM"),
-        (lambda d: d["issue"].update(start={"month": "2021-01", "number": 0}), "issue.start.number must be"),
-        (lambda d: d["groups"]["市级部门及单位"].update(style="list"), "style must be one of"),
-        (lambda d: d["publication"].update(day_of_next_month=31), "day_of_next_month must be a whole number"),
-        (lambda d: d["publication"].update(overrides={"2021-02": "15 March"}), "must be a date YYYY-MM-DD"),
+        (lambda d: d.pop("center_name"), "yaml: missing key 'center_name'. Fix: add `center_name`: the"),
+        (lambda d: d["groups"].pop("县区"), "groups: missing 考评组 ['县区']: add its heading"),
+        (lambda d: d["groups"].update({"其他": {"heading": "x", "table_caption": "y"}}), "groups: unknown"),
+        (lambda d: d["groups"]["县区"].update(heading=""), "groups.县区.heading: must be a non-empty text"),
+        (
+            lambda d: d["issue"].update(overrides={"2021-03": 4}),
+            "issue: unknown key 'overrides'. Fix: remove it: per-month overrides and offsets are gone",
+        ),
+        (
+            lambda d: d["issue"].update(start={"month": "2021-13", "number": 4}),
+            "issue.start.month: must be a month YYYY-MM (for example 2021-02), got '2021-13'",
+        ),
+        (
+            lambda d: d["issue"].update(start={"month": "2021-01", "number": 0}),
+            "issue.start.number: Input should be greater than or equal to 1, got 0. Fix: that month's issue",
+        ),
+        (
+            lambda d: d["groups"]["市级部门及单位"].update(style="list"),
+            "groups.市级部门及单位.style: Input should be 'scores' or 'summary', got 'list'",
+        ),
+        (
+            lambda d: d["publication"].update(day_of_next_month=31),
+            "publication.day_of_next_month: Input should be less than or equal to 28, got 31. Fix: the day",
+        ),
+        (
+            lambda d: d["publication"].update(overrides={"2021-02": "15 March"}),
+            "publication.overrides.2021-02: must be a date YYYY-MM-DD, got '15 March'",
+        ),
+        (
+            lambda d: d.update(centre_name="x"),
+            "yaml: unknown key 'centre_name'. Fix: remove it or correct its spelling; allowed keys here:",
+        ),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, settings_path: Path, change, message):
-    with pytest.raises(BulletinConfigError, match=message.replace("(", r"\(")):
-        load_settings(_write(tmp_path, settings_path, change))
+    """Each message names the file, the key and the fix (pydantic's error, config_errors.describe)."""
+    path = _write(tmp_path, settings_path, change)
+    with pytest.raises(BulletinConfigError) as info:
+        load_settings(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
 
 
 def test_missing_and_invalid_files(tmp_path: Path):

@@ -9,10 +9,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.dbt_models import with_month_observations
-from pipelines.assets.previews import HIDDEN_COLUMNS, month_preview
 from pipelines.bulletin.metadata import asset_metadata
-from pipelines.project import dbt_project
+from pipelines.models.assets import with_month_observations
+from pipelines.models.project import dbt_project
+from pipelines.previews import HIDDEN_COLUMNS, month_preview
 from pipelines.resources import WarehouseResource
 from tests.bulletin.marts_fixture import MONTH
 from tests.support.raw_fixture import insert_rows
@@ -170,7 +170,7 @@ def test_dbt_models_carry_descriptions_and_column_docs(definitions):
 def test_raw_assets_declare_row_count_and_preview_metadata():
     import inspect
 
-    from pipelines.assets import raw
+    from pipelines.ingest import assets as ingest_assets
 
-    source = inspect.getsource(raw)
+    source = inspect.getsource(ingest_assets)
     assert '"dagster/row_count"' in source and '"preview"' in source

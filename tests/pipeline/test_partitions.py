@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from pipelines.assets.dbt_models import dbt_vars_for_month
+from pipelines.models.assets import dbt_vars_for_month
 from pipelines.partitions import (
     month_cutoff,
     month_range,

@@ -110,8 +110,8 @@ def test_a_range_runs_each_month_in_order_and_dbt_reuses_its_parse(
     month's `dbt build` starts from the first one's parse state (no full re-parse, no warning)."""
     import dagster as dg
 
-    from pipelines.dbt_artifacts import ARTIFACTS_FOLDER
     from pipelines.demo.generator import generate_month
+    from pipelines.models.dbt_artifacts import ARTIFACTS_FOLDER
 
     months = ("2021-03", "2021-04")
     for month in months:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.assets.validation import CONTRACT_CHECK, RECONCILIATION_CHECK
 from pipelines.contract import INPUTS
 from pipelines.instance import ensure_dagster_home
 from pipelines.settings import PROJECT_ROOT
+from pipelines.validation.checks import CONTRACT_CHECK, RECONCILIATION_CHECK
 from tests.support.pipeline_run import pipeline_env
 from tests.support.webserver import free_port, graphql
 

@@ -110,7 +110,10 @@ def test_unknown_item(tmp_path, document):
     doc = copy.deepcopy(document)
     doc["versions"][0]["handling_items"]["及时签收"] = {"shape": "rate", "weight": 1}
     message = error_of(write(tmp_path, doc))
-    assert "version 2021-01: handling_items: unknown item '及时签收'" in message
+    assert (
+        "version 2021-01: handling_items: unknown key '及时签收'. "
+        "Fix: known items of handling_items: 及时签收率," in message
+    )
 
 
 def test_item_in_the_wrong_section(tmp_path, document):
@@ -118,7 +121,8 @@ def test_item_in_the_wrong_section(tmp_path, document):
     doc["versions"][1]["data_quality"] = {"回访满意率": {"floor": 1}}
     message = error_of(write(tmp_path, doc))
     assert (
-        "version 2022-09: data_quality: unknown item '回访满意率' (it belongs in handling_items)" in message
+        "version 2022-09: data_quality: unknown key '回访满意率'. "
+        "Fix: it belongs in handling_items" in message
     )
 
 
@@ -126,7 +130,7 @@ def test_missing_weight(tmp_path, document):
     doc = copy.deepcopy(document)
     del doc["versions"][0]["handling_items"]["答复规范"]["weight"]
     message = error_of(write(tmp_path, doc))
-    assert "version 2021-01: handling_items.答复规范: missing parameter 'weight'" in message
+    assert "version 2021-01: handling_items.答复规范: missing parameter 'weight'. Fix: add weight" in message
 
 
 def test_missing_item_in_the_first_version(tmp_path, document):
@@ -141,13 +145,16 @@ def test_bad_effective_from(tmp_path, document, value):
     doc = copy.deepcopy(document)
     doc["versions"][1]["effective_from"] = value
     message = error_of(write(tmp_path, doc))
-    assert "version #2: effective_from must be a month YYYY-MM (e.g. 2021-01)" in message
+    expected = f"version #2: effective_from: must be a month YYYY-MM (for example 2021-02), got {value!r}"
+    assert expected in message
+    assert "Fix: the month the version takes effect from, YYYY-MM" in message
 
 
 def test_missing_effective_from(tmp_path, document):
     doc = copy.deepcopy(document)
     del doc["versions"][1]["effective_from"]
-    assert "version #2: missing field effective_from" in error_of(write(tmp_path, doc))
+    message = error_of(write(tmp_path, doc))
+    assert "version #2: missing key 'effective_from'. Fix: add `effective_from`" in message
 
 
 def test_negative_weight(tmp_path, document):
@@ -170,7 +177,10 @@ def test_unknown_parameter(tmp_path, document):
     doc = copy.deepcopy(document)
     doc["versions"][1]["handling_items"]["回访满意率"]["weigth"] = 25
     message = error_of(write(tmp_path, doc))
-    assert "version 2022-09: handling_items.回访满意率: unknown parameter 'weigth'" in message
+    assert (
+        "version 2022-09: handling_items.回访满意率: unknown key 'weigth'. Fix: remove it or correct its "
+        "spelling; allowed keys here: shape, weight, city_target, province_target, k, floor" in message
+    )
 
 
 def test_not_a_number(tmp_path, document):
@@ -184,7 +194,7 @@ def test_wrong_shape(tmp_path, document):
     doc = copy.deepcopy(document)
     doc["versions"][0]["handling_items"]["答复规范"]["shape"] = "rate"
     message = error_of(write(tmp_path, doc))
-    assert "version 2021-01: handling_items.答复规范.shape: must be 'count', got 'rate'" in message
+    assert "version 2021-01: handling_items.答复规范.shape: Input should be 'count', got 'rate'" in message
 
 
 def test_floor_above_weight(tmp_path, document):
@@ -206,15 +216,17 @@ def test_bad_time_limit(tmp_path, document):
     doc["versions"][1]["time_limits"] = {"sign": {"市派": {"咨询": 0}}}
     message = error_of(write(tmp_path, doc))
     assert (
-        "version 2022-09: time_limits.sign.市派.咨询: working days must be a whole number >= 1, got 0"
-        in message
+        "version 2022-09: time_limits.sign.市派.咨询: Input should be greater than or equal to 1, got 0. "
+        "Fix: kind (sign|complete) → dispatch level (市派|省派) → category → working days" in message
     )
 
 
 def test_unknown_version_field(tmp_path, document):
     doc = copy.deepcopy(document)
     doc["versions"][1]["handling"] = {}
-    assert "version 2022-09: unknown field(s) ['handling']" in error_of(write(tmp_path, doc))
+    message = error_of(write(tmp_path, doc))
+    assert "version 2022-09: unknown key 'handling'. Fix: remove it or correct its spelling" in message
+    assert "allowed keys here: effective_from, standard, group_full_marks, handling_items" in message
 
 
 def test_missing_file_and_bad_yaml(tmp_path):
@@ -224,7 +236,7 @@ def test_missing_file_and_bad_yaml(tmp_path):
     assert "not valid YAML" in error_of(broken)
     empty = tmp_path / "empty.yaml"
     empty.write_text("versions: []\n", encoding="utf-8")
-    assert "`versions` must be a non-empty list" in error_of(empty)
+    assert "versions: List should have at least 1 item after validation, not 0" in error_of(empty)
 
 
 # --- writing a month ------------------------------------------------------------------------------

@@ -35,8 +35,9 @@ def materialize(settings: Settings, month: str, definitions: list, **kwargs) -> 
 
 def ingest_and_validate() -> list:
     """The raw assets, their contract checks, the quarantine and its reconciliation (no dbt)."""
-    from pipelines.assets.raw import raw_assets
-    from pipelines.assets.validation import contract_checks, quarantine, reconciliation
+    from pipelines.ingest.assets import raw_assets
+    from pipelines.validation.assets import quarantine
+    from pipelines.validation.checks import contract_checks, reconciliation
 
     return [*raw_assets, quarantine, *contract_checks, reconciliation]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.assets.raw import raw_assets
-from pipelines.assets.validation import contract_checks, quarantine
+from pipelines.ingest.assets import raw_assets
+from pipelines.validation.assets import quarantine
+from pipelines.validation.checks import contract_checks
 from tests.validation.conftest import (
     check_evaluations,
     failure_messages,

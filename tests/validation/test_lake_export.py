@@ -1,4 +1,4 @@
-"""Spark's inputs: the month's accepted rows as parquet in the lake (pipelines/assets/lake.py).
+"""Spark's inputs: the month's accepted rows as parquet in the lake (pipelines/engines/lake_asset.py).
 
 The bad-row corpus goes through the real lake asset (no JVM: the lake is written from DuckDB):
 exactly the accepted rows of each input reach the lake, the quarantine goes with them, the
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def lake_run(corpus_run: CorpusRun, tmp_path_factory: pytest.TempPathFactory):
-    from pipelines.assets.lake import lake
-    from pipelines.assets.reference import rulebook, working_calendar
+    from pipelines.engines.lake_asset import lake
+    from pipelines.ingest.assets import rulebook, working_calendar
 
     root = tmp_path_factory.mktemp("lake")
     shutil.copy(corpus_run.settings.warehouse_path, root / "warehouse.duckdb")

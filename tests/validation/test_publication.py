@@ -9,13 +9,13 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.validation import INTAKE_KEY, quarantine_share
 from pipelines.bulletin.config import load_settings
 from pipelines.bulletin.figures import build_bulletin
 from pipelines.bulletin.markdown import render_markdown
 from pipelines.partitions import monthly_partitions
 from pipelines.raw_tables import ensure_raw_tables
 from pipelines.settings import CONFIG_DIR
+from pipelines.validation.checks import INTAKE_KEY, quarantine_share
 from pipelines.validation.policy import MAX_QUARANTINE_SHARE_ENV, PublicationDecision, max_quarantine_share
 from tests.validation.conftest import CorpusRun, check_evaluations, make_settings, materialize
 from tests.validation.corpus import MONTH, ORDERS

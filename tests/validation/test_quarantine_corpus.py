@@ -11,8 +11,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.validation import reconciliation_result
 from pipelines.contract import INPUTS, INPUTS_BY_NAME
+from pipelines.validation.checks import reconciliation_result
 from pipelines.validation.quarantine import month_parameters, reconcile, write_quarantine
 from tests.support.dbt_harness import dbt_build
 from tests.validation.conftest import CorpusRun, failure_messages

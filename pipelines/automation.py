@@ -1,8 +1,9 @@
 """Sensors and schedules of the code location (wired in pipelines/definitions.py).
 
-Alert sensors (`alerts.py`) run by default: they only read and send. The triggers (`triggers.py`)
-start runs, so they are stopped by default (switch them on in the UI, or set
-`HOTLINE_TRIGGERS_RUNNING=1` so that they start running with the daemon).
+Alert sensors (`pipelines/alerts/sensors.py`) run by default: they only read and send. The
+triggers (`pipelines/ingest/triggers.py`: the monthly schedule, the landing-folder sensor) start
+runs, so they are stopped by default (switch them on in the UI, or set `HOTLINE_TRIGGERS_RUNNING=1`
+so that they start running with the daemon).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.sensors.alerts import (
+from pipelines.alerts.sensors import (
     check_failure_alerts,
     indicator_anomaly_alerts,
     missing_exports_alerts,
     run_failure_alerts,
 )
-from pipelines.sensors.triggers import build_landing_sensor, build_monthly_schedule
+from pipelines.ingest.triggers import build_landing_sensor, build_monthly_schedule
 
 
 @dataclass(frozen=True)

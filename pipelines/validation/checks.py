@@ -1,4 +1,4 @@
-"""Input validation in the Dagster graph: the contract checks, the quarantine, the publication gate.
+"""Input validation in the Dagster graph: the contract checks and the publication gate.
 
 * `raw/<input>:contract` (one per input, blocking): the input's expectation suite. The rules are
   evaluated in DuckDB over the whole month (counts per rule, first failing rows); Great
@@ -6,7 +6,7 @@
   (`<output>/<YYYY-MM>/data_docs/<input>/`). Severity WARN when rows break rules (they are
   quarantined, the month goes on); ERROR, which stops everything downstream, when the data is
   unusable: no accepted row of orders or units.
-* `raw/quarantine` (asset, upstream of every staging view): the month's rows that break a rule.
+* `raw/quarantine` (asset, upstream of every staging view; `assets.py`): the month's rows that break a rule.
 * `raw/quarantine:reconciliation` (blocking): for every input, rows read = accepted + quarantined.
 * `marts/fct_intake:quarantine_share` (blocking, upstream of the bulletin only): the month may
   publish only when its quarantined orders are within HOTLINE_MAX_QUARANTINE_SHARE.
@@ -22,10 +22,11 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets.raw import raw_asset_key
 from pipelines.contract import APPEALS, INPUTS, ORDERS, UNITS, InputSpec
-from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
+from pipelines.ingest.assets import raw_asset_key
+from pipelines.partitions import monthly_partitions
 from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.validation.assets import APPEAL_TARGET_DEPS, QUARANTINE_KEY
 from pipelines.validation.hints import rule_lines
 from pipelines.validation.policy import (
     MAX_QUARANTINE_SHARE_ENV,
@@ -35,14 +36,11 @@ from pipelines.validation.policy import (
 )
 from pipelines.validation.suites import suite_path
 
-VALIDATION_GROUP = "validation"
-
 # the checks are partitioned like the assets they check (a preview feature of Dagster 1.13)
 warnings.filterwarnings(
     "ignore", message=".*partitions_def on an AssetCheckSpec.*", category=dg.PreviewWarning
 )
 
-QUARANTINE_KEY = dg.AssetKey(["raw", "quarantine"])
 INTAKE_KEY = dg.AssetKey(["marts", "fct_intake"])
 CONTRACT_CHECK = "contract"
 RECONCILIATION_CHECK = "reconciliation"
@@ -50,13 +48,6 @@ SHARE_CHECK = "quarantine_share"
 #: inputs without which the month cannot be computed at all: no accepted row is an ERROR
 ESSENTIAL_INPUTS = (UNITS.name, ORDERS.name)
 DATA_DOCS_FOLDER = "data_docs"
-#: what the appeals rules read besides the appeals (pipelines/validation/appeal_targets.py): the
-#: orders they name, the month's time limits and the working calendar (computed deadlines)
-APPEAL_TARGET_DEPS = (
-    raw_asset_key(ORDERS),
-    dg.AssetKey(["raw", "rulebook_time_limits"]),
-    dg.AssetKey(["raw", "working_calendar"]),
-)
 #: rules listed with their samples in the markdown metadata
 MAX_RULES_LISTED = 40
 
@@ -64,55 +55,6 @@ MAX_RULES_LISTED = 40
 def data_docs_dir(output: Path, month: str, input_name: str | None = None) -> Path:
     folder = Path(output) / month / DATA_DOCS_FOLDER
     return folder / input_name if input_name else folder
-
-
-# ------------------------------------------------------------------------------------------------
-# the quarantine asset
-
-
-@dg.asset(
-    key=QUARANTINE_KEY,
-    partitions_def=monthly_partitions,
-    backfill_policy=ONE_MONTH_PER_RUN,
-    group_name=VALIDATION_GROUP,
-    deps=[*(raw_asset_key(spec) for spec in INPUTS), *APPEAL_TARGET_DEPS[1:]],
-    description=(
-        "`raw.quarantine`: the month's input rows that break a rule of their expectation suite "
-        "(expectations/*.json), one row per source row with the rules it broke and the row minus "
-        "personal data. The staging views leave these rows out."
-    ),
-    kinds={"duckdb", "python"},
-)
-def quarantine(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    from pipelines.validation.quarantine import write_quarantine
-
-    month = context.partition_key
-    with warehouse.get_connection() as con, memory_limited(con):
-        counts = write_quarantine(con, month)
-    total = sum(c.rows_quarantined for c in counts.values())
-    orders = counts[ORDERS.name]
-    decision = PublicationDecision(month, orders.rows_read, orders.rows_quarantined, max_quarantine_share())
-    lines = ["| input | rows read | accepted | quarantined |", "|---|---:|---:|---:|"]
-    lines += [
-        f"| {c.input} | {c.rows_read} | {c.rows_accepted} | {c.rows_quarantined} |" for c in counts.values()
-    ]
-    context.log.info(f"{month}: {total} rows quarantined ({decision.message})")
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": total,
-            "rows_quarantined": total,
-            "by_input": dg.MetadataValue.md("\n".join(lines)),
-            "orders_quarantined_share": round(decision.share, 6),
-            "max_quarantine_share": decision.max_share,
-            # one number per input and month, plotted by the UI (docs/alerts.md)
-            **{
-                f"quarantine_share_pct_{c.input}": (
-                    round(c.rows_quarantined * 100.0 / c.rows_read, 4) if c.rows_read else 0.0
-                )
-                for c in counts.values()
-            },
-        }
-    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -403,5 +345,4 @@ def quarantine_share(
 
 
 contract_checks: list[dg.AssetChecksDefinition] = [build_contract_check(spec) for spec in INPUTS]
-validation_assets: list[dg.AssetsDefinition] = [quarantine]
 validation_checks: list[dg.AssetChecksDefinition] = [*contract_checks, reconciliation, quarantine_share]

@@ -11,7 +11,7 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.assets.history_checks import HISTORY_CHECK
+from pipelines.alerts.checks import HISTORY_CHECK
 
 
 def check_counts(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:

@@ -26,7 +26,8 @@ import dagster as dg
 
 from pipelines.contract import INPUTS
 from pipelines.ingest.errors import InputFileError
-from pipelines.ingest.locate import MONTH_PATTERN, find_input_file
+from pipelines.ingest.locate import find_input_file
+from pipelines.months import is_month
 from pipelines.partitions import FIRST_MONTH, MONTH_FORMAT, monthly_partitions, previous_month
 from pipelines.resources import HotlineFiles
 
@@ -100,7 +101,7 @@ def scan_landing(landing: Path, now: float, settle_seconds: float) -> LandingSca
         return scan
     for folder in sorted(landing.iterdir()):
         month = folder.name
-        if not folder.is_dir() or not MONTH_PATTERN.match(month) or month < FIRST_MONTH:
+        if not folder.is_dir() or not is_month(month) or month < FIRST_MONTH:
             continue
         files, problems = [], []
         for spec in INPUTS:

@@ -9,12 +9,12 @@ accepted rows (rows read − rows quarantined) and `lake/quarantine` exactly `ra
 
 import dagster as dg
 
-from pipelines.assets.validation import QUARANTINE_KEY
 from pipelines.contract import INPUTS
 from pipelines.engines.lake import LAKE_TABLES, accepted_rows, export_month
 from pipelines.engines.readers import lake_lock
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.resources import EngineResource, WarehouseResource
+from pipelines.validation.assets import QUARANTINE_KEY
 
 LAKE_GROUP = "lake"
 ACCEPTED_ROWS_CHECK = "accepted_rows"

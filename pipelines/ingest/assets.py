@@ -1,16 +1,19 @@
-"""One monthly asset per input of the contract: landing file → `raw.<input>` (the month replaced)."""
+"""The ingest assets: what the dbt models read, loaded into `raw.*` for one month.
+
+* one asset per input of the contract: landing file → `raw.<input>` (the month replaced);
+* the reference tables: the rulebook version in force for the month (`raw.rulebook_*`) and the
+  working calendar (`raw.working_calendar`).
+"""
 
 import dagster as dg
 
-from pipelines.assets.previews import month_preview
 from pipelines.contract import INPUTS, InputSpec
 from pipelines.ingest.load import load_month_input
 from pipelines.ingest.locate import find_input_file
 from pipelines.ingest.normalize import uses_salt
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
-from pipelines.resources import HotlineFiles, WarehouseResource
-from pipelines.salt import resolve_phone_salt
-from pipelines.settings import Settings
+from pipelines.previews import month_preview
+from pipelines.resources import HotlineFiles, InstanceHome, WarehouseResource
 
 INGEST_GROUP = "ingest"
 
@@ -35,7 +38,10 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
     )
     def _raw_input(
-        context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        files: HotlineFiles,
+        warehouse: WarehouseResource,
+        home: InstanceHome,
     ) -> dg.MaterializeResult:
         # the contract checks that follow need Great Expectations: import it while the loads run
         from pipelines.validation.warm_up import warm_up_in_background
@@ -43,7 +49,7 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
         warm_up_in_background()
         month = context.partition_key
         path = find_input_file(files.landing, month, spec)
-        salt = resolve_phone_salt(Settings.from_env())
+        salt = home.salt()
         if salt.warning and uses_salt(spec):
             context.log.warning(salt.warning)
         with warehouse.get_connection() as con:
@@ -76,3 +82,62 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
     return _raw_input
 
 raw_assets: list[dg.AssetsDefinition] = [build_raw_asset(spec) for spec in INPUTS]
+
+
+# ------------------------------------------------------------------------------------------------
+# reference tables the dbt models read
+
+REFERENCE_GROUP = INGEST_GROUP
+RULEBOOK_TABLES = ("rulebook_params", "rulebook_time_limits", "rulebook_texts")
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw", table]),
+            group_name=REFERENCE_GROUP,
+            description=f"`raw.{table}`: the rulebook version in force for the month (config/rulebook.yaml).",
+            kinds={"duckdb", "yaml"},
+        )
+        for table in RULEBOOK_TABLES
+    ],
+    partitions_def=monthly_partitions,
+    backfill_policy=ONE_MONTH_PER_RUN,
+    name="rulebook",
+)
+def rulebook(context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource):
+    """Validate the rulebook file and write the version in force for the month."""
+    from pipelines.rulebook import write_rulebook_for_month
+
+    month = context.partition_key
+    with warehouse.get_connection() as con:
+        version = write_rulebook_for_month(con, month, files.rulebook_path)
+        rows = {
+            table: con.execute(f"select count(*) from raw.{table} where month = ?", [month]).fetchone()[0]
+            for table in RULEBOOK_TABLES
+        }
+    context.log.info(f"{month} is scored with the rulebook version effective from {version}")
+    for table in RULEBOOK_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", table]),
+            metadata={
+                "rulebook_version": version,
+                "rulebook_file": files.rulebook_path,
+                "dagster/row_count": rows[table],
+            },
+        )
+
+
+@dg.asset(
+    key=dg.AssetKey(["raw", "working_calendar"]),
+    partitions_def=monthly_partitions,
+    backfill_policy=ONE_MONTH_PER_RUN,
+    group_name=REFERENCE_GROUP,
+    description="`raw.working_calendar`: PRC statutory calendar with adjusted working days (replaced whole).",
+    kinds={"duckdb", "python"},
+)
+def working_calendar(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from pipelines.working_calendar import write_working_calendar
+
+    with warehouse.get_connection() as con:
+        days = write_working_calendar(con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": days})

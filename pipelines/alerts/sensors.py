@@ -28,7 +28,7 @@ from pipelines.alerts.events import (
 )
 from pipelines.alerts.exports import expected_exports, exports_missing_alert, month_due
 from pipelines.alerts.settings import AlertSettings
-from pipelines.ingest.locate import MONTH_PATTERN
+from pipelines.months import is_month
 from pipelines.partitions import FIRST_MONTH
 from pipelines.resources import HotlineFiles, WarehouseResource
 from pipelines.settings import engine_from_env
@@ -150,7 +150,7 @@ def indicator_anomaly_alerts(
     for record in runs:
         for entry in run_events(context.instance, record.dagster_run.run_id, MATERIALIZATION):
             month = entry.dagster_event.partition if entry.dagster_event is not None else None
-            if month and MONTH_PATTERN.match(month):
+            if month and is_month(month):
                 months.add(month)
     alerts = []
     engine = engine_from_env()
