@@ -136,14 +136,15 @@ def render() -> str:
             "start-up: process start to the first step (imports, definitions, instance, the run's planned",
             "events); load: the raw assets, rulebook and calendar; validate: the contract checks (SQL over",
             "the month, GX over a bounded batch), quarantine and reconciliation; dbt: `dbt build` of the",
-            "month (models and month-scoped tests); bulletin: the publication gate and every document;",
-            "shut-down: the last step's end to the process's exit.",
+            "month (models and month-scoped tests); bulletin: the checks on the marts (publication gate,",
+            "history anomalies), the bulletin in every format and the units' report cards; shut-down: the",
+            "last step's end to the process's exit (the alerts after the run).",
         ]
     if history:
         b, m1, m13 = history["backfill"], history["month_1"], history["month_13"]
         lines += [
             "",
-            "## Cost grows with the month, not with history (scale 1)",
+            f"## Cost grows with the month, not with history (scale {history['scale']:g})",
             "",
             "| case | month | warehouse before | end to end | peak | dbt stage |",
             "|---|---|---|---:|---:|---:|",
@@ -155,7 +156,7 @@ def render() -> str:
             "",
             "The same files of 2022-01 run on an empty warehouse and after the year's backfill below.",
             "",
-            "## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale 1)",
+            f"## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale {history['scale']:g})",
             "",
             f"{b['months']} months in one process: {b['seconds']:.1f} s end to end, "
             f"peak {_mb(b['peak_mb'])}. "
