@@ -154,7 +154,9 @@ def render() -> str:
             f"| {_mb(m13['peak_mb'])} "
             f"| {m13['stages']['dbt']['seconds']:.1f} s |",
             "",
-            "The same files of 2022-01 run on an empty warehouse and after the year's backfill below.",
+            "The same files of 2022-01 run on an empty warehouse (its partitions starting at 2022-01) and",
+            "after the year's backfill below. Month 1 pays what a new warehouse's first run pays (dbt parses",
+            "the whole project: no parse state is kept for it yet).",
             "",
             f"## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale {history['scale']:g})",
             "",
@@ -197,9 +199,11 @@ def render() -> str:
     if history:
         m1, m13 = history["month_1"]["seconds"], history["month_13"]["seconds"]
         change = m13 / m1 - 1
+        # "history must not make month 13 slower": a faster month 13 meets it (month 1 pays dbt's
+        # first parse on a new warehouse); docs/performance.md
         lines.append(
-            f"| month 13 within 10 % of month 1 | {change:+.1%} "
-            f"| {_verdict(abs(change) <= HISTORY_TOLERANCE)} |"
+            f"| month 13 at most 10 % slower than month 1 | {change:+.1%} "
+            f"| {_verdict(change <= HISTORY_TOLERANCE)} |"
         )
         lines.append(
             f"| twelve months' backfill ≤ {BACKFILL_SECONDS} s | {history['backfill']['seconds']:.1f} s "
@@ -232,8 +236,20 @@ def render() -> str:
     return "\n".join(lines)
 
 
+#: sections of the report written by other benchmarks (`make bench-engines`): kept as they are
+KEPT_SECTIONS = ("## Engines",)
+
+
+def kept_tail(text: str) -> str:
+    """The existing report from the first kept section on ("" when there is none)."""
+    starts = [text.find(f"\n{heading}") for heading in KEPT_SECTIONS]
+    found = [start for start in starts if start >= 0]
+    return text[min(found) + 1 :] if found else ""
+
+
 def write_report() -> Path:
-    REPORT.write_text(render(), encoding="utf-8")
+    tail = kept_tail(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else ""
+    REPORT.write_text(render() + ("\n" + tail if tail else ""), encoding="utf-8")
     return REPORT
 
 
