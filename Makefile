@@ -72,7 +72,7 @@ $(SPARK_MANIFEST): $(BIN)/.installed-spark $(DBT_SOURCES) dbt_project/profiles.y
 
 # Not part of `make test` (a JVM, minutes per month): the demo months on Spark and on DuckDB, equal.
 test-spark: setup-spark ## the equality proof: two months through the pipeline on both engines
-	HOTLINE_TEST_SPARK=1 $(BIN)/pytest -q tests/spark
+	HOTLINE_TEST_SPARK=1 $(BIN)/pytest -q -s --durations=5 tests/spark
 
 demo: setup ## generate 2021-01 and 2021-02, run both through Dagster, print where the bulletin is
 	$(BIN)/hotline demo

@@ -5,7 +5,8 @@ Run by `make bench-engines` only (needs `make setup-spark`; minutes per month on
 (default "duckdb,spark") the engines; `BENCH_ENGINE_DIR` (default a temporary folder) keeps the
 landing folder of each scale and each engine's run, so engines measured in separate invocations
 are still compared: when both engines have run a scale, their bulletins must be equal. Each run
-starts from a fresh warehouse, lake and instance. Results are printed and appended to
+starts from a fresh warehouse, lake and instance. Results (with the machine's load average before
+and after, and Spark's master and driver memory) are printed and appended to
 `benchmarks/results.jsonl`.
 """
 
@@ -73,14 +74,29 @@ def test_one_month_on_an_engine(scale: float, engine: str, bench_dir: Path):
         "DAGSTER_HOME": str(root / "dagster_home"),
         "HOTLINE_PHONE_SALT": "engine-benchmark",
     }
+    load_before = os.getloadavg()
     done = measure_tree([str(HOTLINE), "run", "--month", MONTH], env)
     assert done.returncode == 0, done.output[-4000:]
+    spark = (
+        {
+            "spark_master": env.get("HOTLINE_SPARK_MASTER", "local[2]"),
+            "spark_driver_memory": env.get("HOTLINE_SPARK_DRIVER_MEMORY", "1g"),
+        }
+        if engine == "spark"
+        else {}
+    )
     record(
         engine=engine,
         scale=scale,
         orders=orders,
         seconds=round(done.seconds, 1),
         peak_rss_mb=round(done.peak_rss_mb),
+        # the machine is shared: the 1-minute load average before and after, and the 15-minute after
+        load_1m_before=round(load_before[0], 2),
+        load_1m_after=round(os.getloadavg()[0], 2),
+        load_15m_after=round(os.getloadavg()[2], 2),
+        cpus=os.cpu_count(),
+        **spark,
     )
     bulletins = {
         other: path.read_bytes()

@@ -87,7 +87,7 @@ def allowed_keys(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
     return []
 
 
-def _problem(error: dict[str, Any], hide: Sequence[str] = ()) -> str:
+def _problem(error: dict[str, Any], secret: bool) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -95,9 +95,10 @@ def _problem(error: dict[str, Any], hide: Sequence[str] = ()) -> str:
         return f"missing key {error['loc'][-1]!r}"
     if error["type"] == "extra_forbidden":
         return f"unknown key {error['loc'][-1]!r}"
-    if error["loc"] and error["loc"][0] in hide:
-        return message  # a secret: never echoed
-    if "got " not in message and not isinstance(error.get("input", {}), dict | list):
+    if secret:
+        return message  # a secret (a robot URL carries its key): never echoed
+    value = error.get("input", {})
+    if "got " not in message and not isinstance(value, dict | list) and repr(value) not in message:
         message += f", got {error['input']!r}"
     return message
 
@@ -126,8 +127,8 @@ def describe(
     """One line per problem: `<path>: <key>: <problem>. Fix: <fix>`.
 
     `name` names a location (default: dotted keys); `hint` may return a better fix for an error
-    (None: the field's description, or the allowed keys of an unknown key); the values of the
-    top-level keys in `hide` (secrets) are never shown."""
+    (None: the field's description, or the allowed keys of an unknown key); the value of a field
+    declared with `repr=False` or of a top-level key in `hide` (secrets) is never shown."""
     lines = []
     for problem in error.errors():
         fix = (hint(problem) if hint else None) or _fix(model, problem)
@@ -135,6 +136,9 @@ def describe(
         if problem["type"] in ("missing", "extra_forbidden"):
             loc = loc[:-1]  # the mapping that misses or has the key
         where = f"{path}: {name(loc)}" if loc else str(path)
-        line = f"{where}: {_problem(problem, hide)}"
+        _, field = _walk(model, tuple(problem["loc"]))
+        hidden = bool(problem["loc"]) and problem["loc"][0] in hide
+        secret = hidden or (field is not None and not field.repr)
+        line = f"{where}: {_problem(problem, secret)}"
         lines.append(f"{line}. Fix: {fix}" if fix else line)
     return "\n".join(lines)

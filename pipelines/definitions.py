@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 
 # one folder per domain, each holding its assets, checks and sensors (README "Layout")
@@ -12,7 +14,7 @@ from pipelines.engines.lake_asset import lake
 from pipelines.ingest.assets import raw_assets, rulebook, working_calendar
 from pipelines.models.assets import dbt_models
 from pipelines.partitions import monthly_partitions
-from pipelines.resources import build_resources
+from pipelines.resources import build_resources, resources_from_env
 from pipelines.settings import Settings
 from pipelines.validation.assets import validation_assets
 from pipelines.validation.checks import validation_checks
@@ -28,8 +30,9 @@ monthly_bulletin_job = dg.define_asset_job(
 )
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    """Definitions wired to the given paths (the CLI builds its own from its flags)."""
+def build_definitions(settings: Settings, resources: Mapping[str, object] | None = None) -> dg.Definitions:
+    """Definitions of `settings`' engine; resources built from `settings`' values unless given
+    (the code location below gives its `dg.EnvVar` resources; `hotline run` builds from its flags)."""
     # alert sensors, the monthly schedule and the landing-folder sensor (docs/alerts.md)
     automation = build_automation(monthly_bulletin_job)
     # Spark: the lake's parquet tables sit between the raw assets and the models
@@ -51,11 +54,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[monthly_bulletin_job, whatif_job],
         sensors=automation.sensors,
         schedules=automation.schedules,
-        resources=build_resources(settings),
+        resources=dict(resources) if resources is not None else build_resources(settings),
         # DuckDB allows one writing process per file: steps run one after another in the run's
         # process, and separate runs wait for the warehouse lock (pipelines/warehouse.py).
         executor=dg.in_process_executor,
     )
 
 
-defs = build_definitions(Settings.from_env())
+# the code location of `dagster dev` / `dagster-webserver` / the daemon: every path and secret
+# through `dg.EnvVar`, read in the run's process (pipelines/resources.py, README "The Dagster UI")
+_environment = Settings.from_env()
+defs = build_definitions(_environment, resources_from_env(_environment.engine, _environment.dbt_target))

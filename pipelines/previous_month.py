@@ -111,15 +111,14 @@ def _cli_run_active(dagster_home: Path, month: str) -> bool:
     return False
 
 
-def _dagster_run_active(month: str) -> bool:
+def _dagster_run_active(dagster_home: Path, month: str) -> bool:
     import dagster as dg
 
     from pipelines.run_liveness import run_process_dead
 
-    try:
-        instance = dg.DagsterInstance.get()
-    except Exception:  # no DAGSTER_HOME: no Dagster run to wait for
-        return False
+    if not (dagster_home / "dagster.yaml").exists():
+        return False  # no instance there: no Dagster run to wait for
+    instance = dg.DagsterInstance.from_config(str(dagster_home))
     with instance:
         runs = instance.get_runs(
             filters=dg.RunsFilter(
@@ -131,7 +130,7 @@ def _dagster_run_active(month: str) -> bool:
 
 
 def run_in_progress(settings: Settings, month: str) -> bool:
-    return _cli_run_active(settings.dagster_home, month) or _dagster_run_active(month)
+    return _cli_run_active(settings.dagster_home, month) or _dagster_run_active(settings.dagster_home, month)
 
 
 # -- the rule --------------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Materialize every asset of one month through Dagster, in-process, recorded in the instance."""
+"""Materialize every asset of one month through Dagster, in-process, recorded in the instance.
+
+The settings (the CLI's flags over the env vars) reach the assets as the resources of
+`build_definitions(settings)` (pipelines/resources.py), and the instance is the one of
+`settings.dagster_home`: nothing is written into os.environ.
+"""
 
 from __future__ import annotations
 
@@ -38,21 +43,6 @@ class RunOutcome:
     blocking_checks: list[str] = field(default_factory=list)
 
 
-def export_settings(settings: Settings) -> None:
-    """Make the settings visible to everything the run starts (dbt is a subprocess)."""
-    os.environ["HOTLINE_LANDING"] = str(settings.landing_dir)
-    os.environ["HOTLINE_WAREHOUSE"] = str(settings.warehouse_path)
-    os.environ["HOTLINE_OUTPUT"] = str(settings.output_dir)
-    os.environ["HOTLINE_RULEBOOK"] = str(settings.rulebook_path)
-    os.environ["HOTLINE_BULLETIN_CONFIG"] = str(settings.bulletin_config_path)
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
-    os.environ["HOTLINE_ENGINE"] = settings.engine
-    os.environ["HOTLINE_DBT_TARGET"] = settings.dbt_target
-    os.environ["HOTLINE_LAKE"] = str(settings.lake_dir)
-    # the run's planned events (one per asset and check) stored as one batch (pipelines/event_log.py)
-    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
-
-
 def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
     """The user-facing message: the deepest cause (e.g. an InputFileError), not Dagster's wrapper."""
     if error is None:
@@ -66,7 +56,7 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
     """The project's instance; its SQLite storages are created by one process at a time (two
     first runs at once would otherwise both stamp the schema and break its migrations)."""
     with FileLock(str(dagster_home / ".instance.lock")):
-        instance = dg.DagsterInstance.get()
+        instance = dg.DagsterInstance.from_config(str(dagster_home))
         instance.get_runs(limit=1)
         instance.get_latest_materialization_event(dg.AssetKey("bulletin"))
     return instance
@@ -78,6 +68,15 @@ def _monthly_job(settings: Settings) -> dg.JobDefinition:
     from pipelines.definitions import MONTHLY_JOB_NAME, build_definitions
 
     return build_definitions(settings).resolve_job_def(MONTHLY_JOB_NAME)
+
+
+def folder_tags(settings: Settings) -> dict[str, str]:
+    """The folders of a `hotline run` run, shown with the run in the UI (README "The Dagster UI")."""
+    return {
+        "hotline/landing": str(settings.landing_dir),
+        "hotline/warehouse": str(settings.warehouse_path),
+        "hotline/output": str(settings.output_dir),
+    }
 
 
 def say_on_stderr(message: str) -> None:
@@ -112,7 +111,9 @@ def run_month(
     """Execute the monthly job for `month` in-process; `listener` receives every event as it happens
     (`hotline run`'s stage lines)."""
     validate_month(month)
-    export_settings(settings)
+    # a switch of Dagster's (not a path or secret, which reach the assets as resources): the run's
+    # planned events stored as one batch (pipelines/event_log.py)
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     before_run(settings, month, say)
     if settings.engine != "duckdb":
         # the engine's manifest (make setup prepares DuckDB's); parsed here when missing or stale
@@ -144,7 +145,7 @@ def _execute(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            tags={"hotline/trigger": "cli", **process_tags()},
+            tags={"hotline/trigger": "cli", **folder_tags(settings), **process_tags()},
         )
     outcome = RunOutcome(month=month, run_id=result.run_id, success=result.success)
     for event in result.all_events:

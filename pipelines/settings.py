@@ -10,6 +10,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 CONFIG_DIR = PROJECT_ROOT / "config"
+#: the default home of the landing folder, the warehouse, the output and the lake
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+#: the default Dagster instance (the Makefile exports it as DAGSTER_HOME for `make dev`)
+DEFAULT_DAGSTER_HOME = DEFAULT_DATA_DIR / "dagster_home"
 
 #: the salt earlier versions documented: public, so a run using it warns (pipelines/salt.py)
 DEFAULT_PHONE_SALT = "hotline-bulletin-default-salt"
@@ -34,12 +38,15 @@ def dbt_target_from_env(engine: str) -> str:
     return os.environ.get("HOTLINE_DBT_TARGET", "").strip() or engine
 
 
+def absolute(path: str | Path) -> Path:
+    """`path`, relative ones taken from the current folder (as the env vars are documented)."""
+    path = Path(str(path).strip())
+    return path if path.is_absolute() else Path.cwd() / path
+
+
 def _path_from_env(name: str, default: Path) -> Path:
     value = os.environ.get(name, "").strip()
-    path = Path(value) if value else default
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    return path
+    return absolute(value) if value else default
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        data = PROJECT_ROOT / "data"
+        data = DEFAULT_DATA_DIR
         return cls(
             landing_dir=_path_from_env("HOTLINE_LANDING", data / "landing"),
             warehouse_path=_path_from_env("HOTLINE_WAREHOUSE", data / "warehouse.duckdb"),

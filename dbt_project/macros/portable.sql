@@ -31,6 +31,29 @@
 
 {% macro division_type() -%}decimal(26,12){%- endmacro %}
 
+{#-
+  factor * value as exact_type(), alike on every engine. Spark types a decimal product by its
+  operands' precision: decimal(38,12) * decimal(38,12) needs 77 digits and is cut to 6 decimals
+  (20.357143 for 20.357142857143), while DuckDB keeps them. A factor as factor_type() (a rulebook
+  coefficient: 6 integer digits, 6 decimals) times a value as decimal(25,12) is decimal(38,18) on
+  both: exact, then rounded half up to 12 decimals by the same cast.
+-#}
+{% macro multiply_exact(factor, value) -%}
+    cast(cast({{ factor }} as {{ factor_type() }}) * cast({{ value }} as decimal(25,12)) as {{ exact_type() }})
+{%- endmacro %}
+
+{% macro factor_type() -%}decimal(12,6){%- endmacro %}
+
+{#-
+  a - b as exact_type(), alike on every engine. Spark types the difference (or sum) of two
+  decimal(38,12) as decimal(39,12), cut to decimal(38,11): the 12th decimal is lost (and a second
+  subtraction loses the 11th). Both operands as decimal(25,12) (13 integer digits) make it
+  decimal(26,12) on Spark, exact on both engines.
+-#}
+{% macro subtract_exact(a, b) -%}
+    cast(cast({{ a }} as decimal(25,12)) - cast({{ b }} as decimal(25,12)) as {{ exact_type() }})
+{%- endmacro %}
+
 {#- Seconds between two timestamps (a, b): b - a. -#}
 {% macro seconds_between(a, b) -%}
     {{ dbt.datediff(a, b, 'second') }}

@@ -36,19 +36,19 @@
 {#- Rate item: max(floor, W - k * (target - r)+); full W when the rate is null (denominator 0). -#}
 {% macro rate_item_points(rate, weight, target, k, floor) -%}
     case when {{ rate }} is null then cast({{ weight }} as {{ exact_type() }})
-         else cast(greatest({{ floor }}, cast({{ weight }} - {{ rate_shortfall(rate, target, k) }} as {{ exact_type() }})) as {{ exact_type() }})
+         else cast(greatest({{ floor }}, {{ subtract_exact(weight, rate_shortfall(rate, target, k)) }}) as {{ exact_type() }})
     end
 {%- endmacro %}
 
 {#- Count item: max(0, W - per * count). -#}
 {% macro count_item_points(count, weight, per) -%}
-    cast(greatest(0, cast({{ weight }} - cast({{ per }} * {{ count }} as {{ exact_type() }}) as {{ exact_type() }})) as {{ exact_type() }})
+    cast(greatest(0, {{ subtract_exact(weight, 'cast(' ~ per ~ ' * ' ~ count ~ ' as ' ~ exact_type() ~ ')') }}) as {{ exact_type() }})
 {%- endmacro %}
 
 {#- The deduction k * (target - r)+ of a rate, 0 when the rate is null (a part without denominator deducts nothing). -#}
 {% macro rate_shortfall(rate, target, k) -%}
     case when {{ rate }} is null then cast(0 as {{ exact_type() }})
-         else cast({{ k }} * greatest(cast({{ target }} - {{ rate }} as {{ exact_type() }}), 0) as {{ exact_type() }})
+         else {{ multiply_exact(k, 'greatest(' ~ subtract_exact(target, rate) ~ ', 0)') }}
     end
 {%- endmacro %}
 

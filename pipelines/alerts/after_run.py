@@ -24,6 +24,7 @@ from pipelines.alerts.alert_history import sync_alert_history
 from pipelines.alerts.anomalies import month_anomaly_alerts
 from pipelines.alerts.dispatch import AlertDispatcher, DispatchReport
 from pipelines.alerts.events import check_failure_alert, run_events, run_failure_alert
+from pipelines.alerts.marts import indicator_connection
 from pipelines.alerts.model import Alert
 from pipelines.alerts.settings import AlertSettings
 from pipelines.runner import RunOutcome
@@ -89,7 +90,7 @@ def alert_after_run(
     warehouse = settings.warehouse_path
     if materialized_anything and warehouse.exists():
         try:
-            with warehouse_lock(warehouse, timeout=wait_seconds), _open(warehouse, read_only=True) as con:
+            with indicator_connection(settings, month, wait_seconds) as con:
                 result.alerts += month_anomaly_alerts(
                     con, month, alert_settings.thresholds, alert_settings.history, settings.rulebook_path
                 )

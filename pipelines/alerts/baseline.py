@@ -22,6 +22,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pipelines.months import Month
+
 #: MAD × 1.4826 estimates the standard deviation of normally distributed values
 MAD_TO_SIGMA = 1.4826
 
@@ -77,12 +79,8 @@ class Baseline:
 
 def months_before(month: str, count: int) -> list[str]:
     """The `count` months before `month`, newest first."""
-    year, number = int(month[:4]), int(month[5:7])
-    found = []
-    for _ in range(count):
-        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
-        found.append(f"{year:04d}-{number:02d}")
-    return found
+    evaluated = Month.parse(month)
+    return [evaluated.plus(-back).key for back in range(1, count + 1)]
 
 
 def baseline_for(month: str, holiday_months: Mapping[str, str], settings: HistorySettings) -> Baseline:
@@ -92,7 +90,7 @@ def baseline_for(month: str, holiday_months: Mapping[str, str], settings: Histor
         earlier = sorted(
             (m for m, name in holiday_months.items() if name == holiday and m < month), reverse=True
         )
-        cutoff = f"{int(month[:4]) - settings.holiday_years}{month[4:]}"
+        cutoff = Month.parse(month).plus(-12 * settings.holiday_years).key
         return Baseline(month, holiday, tuple(m for m in earlier if m >= cutoff), min_values=1)
     window = [m for m in months_before(month, settings.window_months) if m not in holiday_months]
     return Baseline(month, None, tuple(window), min_values=settings.min_months)

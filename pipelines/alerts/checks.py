@@ -3,6 +3,8 @@
 * `marts/fct_unit_scores:history_anomalies`: each unit's orders and three rates against its history;
 * `marts/fct_county_data_quality:history_anomalies`: each county's uptime and data-quality items.
 
+The marts are read through the engine's reader (pipelines/engines/readers.py): on Spark the
+engine's tables, never the DuckDB file (which holds no marts, or an older DuckDB run's).
 The check fails (WARN) when a value leaves its expected range; its metadata has the numbers the UI
 plots per month (`anomalies`, `judged`, `not_judged`, `baseline_months_with_data`), the findings with
 their expected ranges, and why values were not judged (too little history, a holiday month without
@@ -24,7 +26,7 @@ from pipelines.alerts.history_rule import (
 )
 from pipelines.alerts.settings import AlertSettings
 from pipelines.partitions import monthly_partitions
-from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.resources import EngineResource, HotlineFiles
 from pipelines.rulebook import load_rulebook
 
 warnings.filterwarnings(
@@ -97,12 +99,13 @@ def _build(asset: str, indicators: tuple[Indicator, ...], what: str) -> dg.Asset
         ),
     )
     def _check(
-        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, files: HotlineFiles
+        context: dg.AssetCheckExecutionContext, engine: EngineResource, files: HotlineFiles
     ) -> dg.AssetCheckResult:
         try:
             settings = AlertSettings.from_env(output_dir=files.output).history
             holidays = load_rulebook(files.rulebook_path).holiday_months
-            with warehouse.get_connection() as con:
+            # the marts of the engine that built them (HOTLINE_ENGINE): on Spark never the DuckDB file
+            with engine.marts_reader().open_month(context.partition_key) as con:
                 report = evaluate_history(con, context.partition_key, holidays, settings, indicators)
         except Exception as error:  # noqa: BLE001 - a broken alert setting must not stop the bulletin
             context.log.warning(f"{asset} history check could not run: {error}")

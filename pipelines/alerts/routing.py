@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipelines.alerts.model import Alert
 from pipelines.alerts.redact import mask_url
+from pipelines.config_errors import describe
 from pipelines.contract import RANKED_GROUPS
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -47,11 +48,17 @@ class Route(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    webhook: str | None = Field(default=None, repr=False)
-    format: Literal["json", "wecom", "dingtalk"] | None = None
-    secret: str | None = Field(default=None, repr=False)
-    email: list[str] = Field(default_factory=list)
+    name: str | None = Field(default=None, description="the unit's name, for the reader")
+    webhook: str | None = Field(
+        default=None, repr=False, description="the group robot's URL, https://… (WeCom, DingTalk or JSON)"
+    )
+    format: Literal["json", "wecom", "dingtalk"] | None = Field(
+        default=None, description="json, wecom or dingtalk (leave it out: from the URL's host)"
+    )
+    secret: str | None = Field(default=None, repr=False, description="the DingTalk 加签 secret (SEC…)")
+    email: list[str] = Field(
+        default_factory=list, description="the 联络员's addresses, name@host.example, as a list or a, b"
+    )
 
     @field_validator("email", mode="before")
     @classmethod
@@ -86,7 +93,10 @@ class Route(BaseModel):
 class RoutingFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    routes: dict[str, Route] = Field(default_factory=dict)
+    routes: dict[str, Route] = Field(
+        default_factory=dict,
+        description=f"unit_code or group ({', '.join(RANKED_GROUPS)}) → {{webhook: …}} or {{email: […]}}",
+    )
 
     @field_validator("routes")
     @classmethod
@@ -98,10 +108,6 @@ class RoutingFile(BaseModel):
                     f"({', '.join(RANKED_GROUPS)})"
                 )
         return value
-
-
-def _where(location: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in location if part not in ("function-after", "function-before"))
 
 
 def load_routing(path: Path) -> RoutingFile:
@@ -128,19 +134,7 @@ def load_routing(path: Path) -> RoutingFile:
     try:
         return RoutingFile.model_validate(document)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            where = _where(item["loc"]) or "(top level)"
-            message = item["msg"].removeprefix("Value error, ")
-            if item["type"] == "extra_forbidden":
-                message = (
-                    "unknown key; a route takes name, webhook, format, secret, email "
-                    "(the top level takes routes)"
-                )
-            elif item["type"] == "literal_error":
-                message = "must be one of json, wecom, dingtalk"
-            problems.append(f"{path}: {where}: {message}")
-        raise RoutingError("\n".join(problems)) from None
+        raise RoutingError(describe(error, path, RoutingFile)) from None
 
 
 @dataclass(frozen=True)

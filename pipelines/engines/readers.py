@@ -7,12 +7,16 @@ bulletin reads (bulletin/figures.py), whatever engine computed them:
 * `SparkReader`: the engine runs `select * from <relation> where month <= M` for each relation
   (through dbt, so the same code serves the local session and a cluster's Thrift server) and writes
   the results as parquet under `<lake>/exchange/<id>/`; they are loaded, types and all (decimal,
-  bigint, boolean), into an in-memory DuckDB under the same names, and the folder is removed.
+  bigint, boolean), into an in-memory DuckDB under the same names. The folder is kept while the
+  engine's tables are unchanged (`marts_fingerprint`), so one run's history checks, bulletin,
+  report cards and alerts share one read; it is removed when they change and at exit.
   The bulletin's code then reads both engines' marts alike.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 import os
 import re
@@ -52,11 +56,23 @@ class MartsReader(Protocol):
 REPORT_CARD_RELATIONS = ("marts.fct_lost_point_orders",)
 
 
-def bulletin_relations() -> tuple[str, ...]:
-    """Every `schema.table` the bulletin and the report cards read (and raw.quarantine)."""
-    from pipelines.bulletin.figures import QUARANTINE_TABLE, REQUIRED_COLUMNS
+def alert_relations() -> tuple[str, ...]:
+    """What the history checks and the indicator alerts read (pipelines/alerts)."""
+    from pipelines.alerts.history_rule import INDICATORS
 
-    return tuple(dict.fromkeys((*REQUIRED_COLUMNS, QUARANTINE_TABLE, *REPORT_CARD_RELATIONS)))
+    return (*(i.relation for i in INDICATORS), "marts.fct_intake", "raw.quarantine")
+
+
+def bulletin_relations() -> tuple[str, ...]:
+    """Every `schema.table` a month's readers need: the bulletin, the report cards, the history
+    checks and the indicator alerts (and raw.quarantine)."""
+    from pipelines.bulletin.figures import APPEALS_MART, QUARANTINE_TABLE, REQUIRED_COLUMNS
+
+    return tuple(
+        dict.fromkeys(
+            (*REQUIRED_COLUMNS, QUARANTINE_TABLE, APPEALS_MART, *REPORT_CARD_RELATIONS, *alert_relations())
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -95,17 +111,44 @@ def dbt_command(target: str, *args: str) -> list[str]:
     ]
 
 
+#: the month's exchange already loaded in this process: (lake, target, month) → (fingerprint, folder)
+_SNAPSHOTS: dict[tuple[str, str, str], tuple[str, Path]] = {}
+
+
+def marts_fingerprint(lake_dir: Path) -> str | None:
+    """A digest of every file of the local Spark warehouse and the lake's raw tables (path, size,
+    mtime): equal digests, equal tables. None when the warehouse is not a local folder (a cluster)."""
+    warehouse = lake_dir / "warehouse"
+    if not warehouse.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for top in (warehouse, lake_dir / "raw"):
+        for root, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                stat = os.stat(os.path.join(root, name))
+                digest.update(f"{root}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _forget_snapshots() -> None:
+    for _, folder in _SNAPSHOTS.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    _SNAPSHOTS.clear()
+
+
+atexit.register(_forget_snapshots)
+
+
 @dataclass(frozen=True)
 class SparkReader:
     dbt_target: str
     lake_dir: Path
     engine: str = "spark"
 
-    def load(self, queries: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
-        """Run each query on the engine; an in-memory DuckDB with one table per `schema.table` key.
-
-        Raises EngineReadError (with dbt's output) when the engine fails.
-        """
+    def _unload(self, queries: Mapping[str, str]) -> Path:
+        """Run each query on the engine into `<lake>/exchange/<id>/<name>/` (the caller holds the
+        lake's lock); returns the folder. Raises EngineReadError (with dbt's output)."""
         for name in queries:
             if not _RELATION.match(name):
                 raise ValueError(f"{name!r} is not a schema.table name")
@@ -118,24 +161,55 @@ class SparkReader:
         command += ["--target-path", str(target_path)]
         env = {**os.environ, "HOTLINE_LAKE": str(self.lake_dir)}
         try:
-            with lake_lock(self.lake_dir):
-                done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                tail = "\n".join((done.stdout + done.stderr).splitlines()[-ERROR_TAIL_LINES:])
-                raise EngineReadError(
-                    f"the {self.engine} engine (dbt target {self.dbt_target}) could not read "
-                    f"{', '.join(queries)}; dbt said:\n{tail}"
-                )
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        finally:
+            shutil.rmtree(target_path, ignore_errors=True)
+        if done.returncode != 0:
+            shutil.rmtree(local, ignore_errors=True)
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-ERROR_TAIL_LINES:])
+            raise EngineReadError(
+                f"the {self.engine} engine (dbt target {self.dbt_target}) could not read "
+                f"{', '.join(queries)}; dbt said:\n{tail}"
+            )
+        return local
+
+    def load(self, queries: Mapping[str, str]) -> duckdb.DuckDBPyConnection:
+        """Run each query on the engine; an in-memory DuckDB with one table per `schema.table` key.
+
+        Raises EngineReadError (with dbt's output) when the engine fails.
+        """
+        with lake_lock(self.lake_dir):
+            local = self._unload(queries)
+        try:
             return _in_memory(local, queries)
         finally:
             shutil.rmtree(local, ignore_errors=True)
-            shutil.rmtree(target_path, ignore_errors=True)
 
     @contextmanager
     def open_month(self, month: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The month's relations (every month up to `month`), read once per process while the
+        engine's tables are unchanged: the history checks, the bulletin, the report cards and the
+        alerts of one run share one read (one JVM start on the local session)."""
         month = check_month(month)
         queries = {name: f"select * from {name} where month <= '{month}'" for name in bulletin_relations()}
-        con = self.load(queries)
+        key = (str(self.lake_dir.resolve()), self.dbt_target, month)
+        with lake_lock(self.lake_dir):
+            fingerprint = marts_fingerprint(self.lake_dir)
+            cached = _SNAPSHOTS.get(key)
+            if cached is not None and fingerprint is not None and cached[0] == fingerprint:
+                folder = cached[1]
+            else:
+                if cached is not None:
+                    shutil.rmtree(cached[1], ignore_errors=True)
+                    del _SNAPSHOTS[key]
+                folder = self._unload(queries)
+                if fingerprint is not None:
+                    _SNAPSHOTS[key] = (fingerprint, folder)
+        try:
+            con = _in_memory(folder, queries)
+        finally:
+            if key not in _SNAPSHOTS:
+                shutil.rmtree(folder, ignore_errors=True)
         try:
             yield con
         finally:
@@ -165,3 +239,32 @@ def marts_reader(engine: str, dbt_target: str, lake_dir: Path, warehouse_path: P
     if engine == "spark":
         return SparkReader(dbt_target=dbt_target, lake_dir=lake_dir)
     return DuckDBReader(warehouse_path=warehouse_path)
+
+
+def copy_raw_inputs(con: duckdb.DuckDBPyConnection, warehouse_path: Path, month: str) -> None:
+    """Add the month's `raw.<input>` rows (month, source_row) from the DuckDB warehouse to a reader's
+    connection: on Spark the raw inputs stay upstream in DuckDB, and the quarantine-share alert
+    counts the rows read from them. The caller holds the warehouse's lock."""
+    from pipelines.contract import INPUTS
+
+    month = check_month(month)
+    con.execute("attach ? as upstream (read_only)", [str(warehouse_path)])
+    try:
+        stored = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.columns where table_catalog = 'upstream'"
+                " and table_schema = 'raw' and column_name = 'source_row'"
+            ).fetchall()
+        }
+        con.execute("create schema if not exists raw")
+        for spec in INPUTS:
+            if spec.name in stored:
+                con.execute(
+                    f"create or replace table raw.{spec.name} as select month, source_row"
+                    f" from upstream.raw.{spec.name} where month = ?",
+                    [month],
+                )
+    finally:
+        con.execute("detach upstream")
+

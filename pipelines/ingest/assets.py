@@ -13,9 +13,7 @@ from pipelines.ingest.locate import find_input_file
 from pipelines.ingest.normalize import uses_salt
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.previews import month_preview
-from pipelines.resources import HotlineFiles, WarehouseResource
-from pipelines.salt import resolve_phone_salt
-from pipelines.settings import Settings
+from pipelines.resources import HotlineFiles, InstanceHome, WarehouseResource
 
 INGEST_GROUP = "ingest"
 
@@ -40,7 +38,10 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
         kinds={"duckdb", "python"},
     )
     def _raw_input(
-        context: dg.AssetExecutionContext, files: HotlineFiles, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        files: HotlineFiles,
+        warehouse: WarehouseResource,
+        home: InstanceHome,
     ) -> dg.MaterializeResult:
         # the contract checks that follow need Great Expectations: import it while the loads run
         from pipelines.validation.warm_up import warm_up_in_background
@@ -48,7 +49,7 @@ def build_raw_asset(spec: InputSpec) -> dg.AssetsDefinition:
         warm_up_in_background()
         month = context.partition_key
         path = find_input_file(files.landing, month, spec)
-        salt = resolve_phone_salt(Settings.from_env())
+        salt = home.salt()
         if salt.warning and uses_salt(spec):
             context.log.warning(salt.warning)
         with warehouse.get_connection() as con:

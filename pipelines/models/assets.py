@@ -4,22 +4,20 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.engines.readers import lake_lock
 from pipelines.models.dbt_artifacts import new_target_path
-from pipelines.models.project import ENGINE, dbt_project
+from pipelines.models.project import ENGINE, HotlineDbtCliResource, dbt_project
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.previews import month_preview
 from pipelines.previous_month import require_previous_month
-from pipelines.resources import EngineResource, WarehouseResource
-from pipelines.settings import Settings
+from pipelines.resources import EngineResource, InstanceHome, WarehouseResource
 from pipelines.warehouse import wait_until_writable, warehouse_lock
 
 #: models are grouped in the UI by their layer, the folder they live in (models/<layer>/)
@@ -59,6 +57,11 @@ class HotlineDbtTranslator(DagsterDbtTranslator):
 #: the env var that tells dbt the month to build (dbt_project/macros/month_var.sql)
 MONTH_ENV = "HOTLINE_MONTH"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def dbt_env(warehouse: Path, lake: Path, month: str) -> dict[str, str]:
+    """The variables dbt_project/profiles.yml and the month macro read, for the dbt process only."""
+    return {"HOTLINE_WAREHOUSE": str(warehouse), "HOTLINE_LAKE": str(lake), MONTH_ENV: month}
 
 
 def dbt_vars_for_month(month: str) -> str:
@@ -109,9 +112,10 @@ def keep_parse_state(warehouse_path: Path, target_path: Path) -> None:
 )
 def dbt_models(
     context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
+    dbt: HotlineDbtCliResource,
     warehouse: WarehouseResource,
     engine: EngineResource,
+    home: InstanceHome,
 ):
     """`dbt build` of the selected models for the partition's month on the engine's target, holding
     the engine's lock (the DuckDB file, or on Spark the lake's catalog).
@@ -120,30 +124,32 @@ def dbt_models(
     a preview of each built model follow as observations once dbt has exited (see
     `with_month_observations`).
     """
-    os.environ["HOTLINE_WAREHOUSE"] = str(warehouse.path)
-    os.environ["HOTLINE_LAKE"] = str(engine.lake)
     # the province change reads M-1: wait for or refuse without it (pipelines/previous_month.py)
-    settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
-    require_previous_month(settings, context.partition_key, context.log.warning, grace=0)
-    # the month as an env var, not --vars: a var on the command line makes dbt re-parse everything
-    os.environ[MONTH_ENV] = context.partition_key
+    require_previous_month(home.settings(), context.partition_key, context.log.warning, grace=0)
+    # dbt's profile reads the warehouse and the lake from its environment, and the month as an env
+    # var, not --vars (a var on the command line makes dbt re-parse everything): given to dbt only
+    env = dbt_env(warehouse.path, engine.lake, context.partition_key)
     # one target folder per run and month (dbt's artifacts), starting from the warehouse's parse state
     run_folder = f"dbt_models-{context.run_id[:7]}-{context.partition_key}"
     # unit tests check the SQL, not the month's data: they run in CI (tests/dbt), not every month
     args = ["build", "--exclude-resource-type", "unit_test"]
     if engine.engine == "spark":
         # the models are not in the DuckDB file: no previews (dbt's own row counts are in the log)
-        target_path = new_target_path(run_folder)
+        context.log.info(
+            f"HOTLINE_ENGINE={engine.engine}: no row counts or previews of the models in the UI (they "
+            "read the DuckDB warehouse, and the models are on Spark); dbt's log has each model's rows"
+        )
+        target_path = new_target_path(run_folder, home.home)
         with lake_lock(engine.lake):
-            yield from dbt.cli(args, context=context, target_path=target_path).stream()
+            yield from dbt.cli(args, context=context, target_path=target_path, env=env).stream()
         return
     # under DAGSTER_HOME/dbt_artifacts, the newest N kept (pipelines/models/dbt_artifacts.py)
-    target_path = new_target_path(run_folder)
+    target_path = new_target_path(run_folder, home.home)
     with warehouse_lock(warehouse.path):
         # dbt's own connection fails at once on a file another program holds: wait (bounded) here
         wait_until_writable(warehouse.path, notify=context.log.warning)
         start_from_parse_state(warehouse.path, target_path)
-        invocation = dbt.cli(args, context=context, target_path=target_path)
+        invocation = dbt.cli(args, context=context, target_path=target_path, env=env)
         yield from with_month_observations(
             invocation.stream(),
             warehouse,

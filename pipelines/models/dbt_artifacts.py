@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipelines.settings import DBT_PROJECT_DIR, Settings
+from pipelines.settings import DBT_PROJECT_DIR
 
 ARTIFACTS_FOLDER = "dbt_artifacts"
 DEFAULT_KEEP = 10
@@ -22,8 +22,8 @@ DEFAULT_KEEP = 10
 LEGACY_PATTERN = "dbt_models-*"
 
 
-def artifacts_root(dagster_home: Path | None = None) -> Path:
-    return (dagster_home or Settings.from_env().dagster_home) / ARTIFACTS_FOLDER
+def artifacts_root(dagster_home: Path) -> Path:
+    return dagster_home / ARTIFACTS_FOLDER
 
 
 def keep_count() -> int:
@@ -51,9 +51,9 @@ def prune(folder: Path, keep: int, pattern: str = "*") -> list[Path]:
     return removed
 
 
-def new_target_path(name: str) -> Path:
-    """A fresh target folder under the artifacts root; older ones beyond the keep count go."""
-    root = artifacts_root()
+def new_target_path(name: str, dagster_home: Path) -> Path:
+    """A fresh target folder under `<dagster_home>/dbt_artifacts`; older ones beyond the keep count go."""
+    root = artifacts_root(dagster_home)
     root.mkdir(parents=True, exist_ok=True)
     keep = keep_count()
     # the new folder counts as one of the kept ones

@@ -12,17 +12,21 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import Any
 
+from dagster import EnvVar
 from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.core import resource as dbt_resource_module
 from filelock import FileLock
 from packaging import version
+from pydantic import Field
 
 from pipelines.models.dbt_artifacts import new_target_path
-from pipelines.settings import DBT_PROJECT_DIR, dbt_target_from_env, engine_from_env
+from pipelines.settings import DBT_PROJECT_DIR, absolute, dbt_target_from_env, engine_from_env
 
 #: the dbt sources and configuration a manifest is parsed from
 DBT_SOURCE_FOLDERS = ("models", "macros", "tests")
@@ -54,11 +58,37 @@ def dbt_executable() -> str:
 
 class HotlineDbtCliResource(DbtCliResource):
     """dagster-dbt's resource, with each invocation's artifacts under DAGSTER_HOME, the newest N
-    kept (pipelines/models/dbt_artifacts.py), instead of a new folder in the checkout per run."""
+    kept (pipelines/models/dbt_artifacts.py), instead of a new folder in the checkout per run; and
+    dbt's own environment (`cli(..., env=…)`: the warehouse, the lake, the month) given to the dbt
+    process only, never written into this process's `os.environ`."""
+
+    dagster_home: str = Field(description="the Dagster instance's folder: dbt artifacts go under it")
 
     def _get_unique_target_path(self, *, context) -> Path:  # dagster-dbt 0.29 (pinned) hook
         default = super()._get_unique_target_path(context=context)
-        return new_target_path(default.name)
+        return new_target_path(default.name, absolute(self.dagster_home))
+
+    def cli(self, args, *, env: Mapping[str, str] | None = None, **kwargs: Any):  # type: ignore[override]
+        """dagster-dbt's `cli`, `env` added to the dbt process's environment.
+
+        dagster-dbt 0.29 (pinned) builds that environment from os.environ inside `cli` and hands it
+        to `DbtCliInvocation.run`, which starts the process: the addition is made there, for this
+        call only (steps run one at a time in a run's process: pipelines/definitions.py).
+        """
+        if not env:
+            return super().cli(args, **kwargs)
+        invocation = dbt_resource_module.DbtCliInvocation
+        original = invocation.run
+
+        def run_with_env(*run_args: Any, **run_kwargs: Any):
+            run_kwargs["env"] = {**run_kwargs.get("env", {}), **env}
+            return original(*run_args, **run_kwargs)
+
+        invocation.run = run_with_env  # type: ignore[method-assign]
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            invocation.run = original  # type: ignore[method-assign]
 
     @cached_property
     def _cli_version(self) -> version.Version:
@@ -75,8 +105,13 @@ class HotlineDbtCliResource(DbtCliResource):
         return None
 
 
-def build_dbt_resource() -> DbtCliResource:
-    return HotlineDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+def build_dbt_resource(engine: str, target: str, dagster_home: str | EnvVar) -> HotlineDbtCliResource:
+    """The dbt resource of an engine and target; its artifacts under `dagster_home`."""
+    return HotlineDbtCliResource(
+        project_dir=build_dbt_project(engine, target),
+        dbt_executable=dbt_executable(),
+        dagster_home=dagster_home,
+    )
 
 
 def _sources_mtime() -> float:

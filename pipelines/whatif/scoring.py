@@ -34,7 +34,7 @@ from pipelines.models.project import dbt_executable
 from pipelines.partitions import validate_month
 from pipelines.rulebook.loader import RulebookError, load_rulebook, version_for_month
 from pipelines.rulebook.warehouse import write_rulebook_for_month
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, engine_from_env
 from pipelines.warehouse import warehouse_lock
 
 WHATIF_DIR = "whatif"
@@ -192,6 +192,14 @@ def run_whatif(
 
     if not months:
         raise WhatifError("give at least one --month YYYY-MM")
+    engine = engine_from_env()
+    if engine != "duckdb":
+        # it compares with the published scores in the DuckDB file, which a Spark run does not write
+        raise WhatifError(
+            f"trial scoring runs on DuckDB only, and HOTLINE_ENGINE={engine}: the published scores are "
+            f"on {engine}, not in {warehouse} (which holds none, or an older DuckDB run's). Run it with "
+            "HOTLINE_ENGINE=duckdb after `hotline run` of the months on DuckDB (docs/spark.md)"
+        )
     for month in months:
         validate_month(month)
     draft = Path(draft).resolve()

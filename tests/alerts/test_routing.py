@@ -35,12 +35,14 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("routes:\n  LYG0101: {name: 东海县}\n",
          "routes.LYG0101: a route needs a `webhook` (group robot URL) or an `email` list"),
         ("routes:\n  LYG0101: {email: a@b.example, phone: 123}\n",
-         "routes.LYG0101.phone: unknown key; a route takes name, webhook, format, secret, email"),
+         "routes.LYG0101: unknown key 'phone'. Fix: remove it or correct its spelling; allowed keys here: "
+         "name, webhook, format, secret, email"),
         ("routes:\n  LYG0101: {webhook: 'https://robot.example/k', format: slack}\n",
-         "routes.LYG0101.format: must be one of json, wecom, dingtalk"),
+         "routes.LYG0101.format: Input should be 'json', 'wecom' or 'dingtalk', got 'slack'. "
+         "Fix: json, wecom or dingtalk"),
         ("routes:\n  东海 县: {email: a@b.example}\n",
          "routes: '东海 县' is neither a unit_code (letters, digits, - and _) nor a group"),
-        ("route:\n  LYG0101: {email: a@b.example}\n", "route: unknown key"),
+        ("route:\n  LYG0101: {email: a@b.example}\n", "yaml: unknown key 'route'. Fix: remove it or correct"),
         ("- a list\n", "expected a mapping with `routes:` at the top level"),
     ],
 )

@@ -160,7 +160,7 @@ def test_the_reason_never_leaves_raw(two_versions: TwoVersions):
 
 
 def test_appeals_raw_asset_and_reconciliation(two_versions: TwoVersions):
-    instance = dg.DagsterInstance.get()
+    instance = dg.DagsterInstance.from_config(str(two_versions.settings.dagster_home))
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey(["raw", "appeals"]), asset_partitions=[MONTH]), limit=1
     ).records

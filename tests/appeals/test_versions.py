@@ -92,7 +92,7 @@ def test_corrections_md_names_the_changed_scores_and_ranks(two_versions: TwoVers
 
 
 def test_bulletin_asset_shows_the_version_and_the_changed_figures(two_versions: TwoVersions):
-    instance = dg.DagsterInstance.get()
+    instance = dg.DagsterInstance.from_config(str(two_versions.settings.dagster_home))
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey("bulletin"), asset_partitions=[MONTH]), limit=2
     ).records

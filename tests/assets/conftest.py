@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.assets import raw_assets, rulebook, working_calendar
-from pipelines.resources import HotlineFiles, WarehouseResource
+from pipelines.resources import HotlineFiles, InstanceHome, WarehouseResource
 from pipelines.settings import CONFIG_DIR
 
 MONTH = "2021-02"
@@ -76,18 +76,33 @@ def warehouse(root: Path) -> WarehouseResource:
     return WarehouseResource(database=str(root / "warehouse.duckdb"))
 
 
+def instance_home(files: HotlineFiles, warehouse: WarehouseResource) -> InstanceHome:
+    """DAGSTER_HOME beside the landing folder; the phone salt SALT, as HOTLINE_PHONE_SALT would give."""
+    return InstanceHome(
+        dagster_home=str(files.landing.parent / "dagster_home"),
+        phone_salt=SALT,
+        files=files,
+        warehouse=warehouse,
+    )
+
+
+@pytest.fixture(scope="session")
+def home(files: HotlineFiles, warehouse: WarehouseResource) -> InstanceHome:
+    return instance_home(files, warehouse)
+
+
 def load_month(files: HotlineFiles, warehouse: WarehouseResource) -> dict[str, dg.MaterializeResult]:
     """Every ingest asset of the month called directly: the raw inputs, the rulebook, the calendar.
 
     Returns the materialization of each asset key (`raw/orders` …), as a run would record it. The
-    raw assets read the phone salt from HOTLINE_PHONE_SALT: set to SALT while they run.
+    raw assets take the phone salt from the `home` resource (instance_home: SALT).
     """
     results: dict[str, dg.MaterializeResult] = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOTLINE_PHONE_SALT", SALT)
-        for raw_asset in raw_assets:
-            context = dg.build_asset_context(partition_key=MONTH)
-            results[raw_asset.key.to_user_string()] = raw_asset(context, files=files, warehouse=warehouse)
+    home = instance_home(files, warehouse)
+    for raw_asset in raw_assets:
+        context = dg.build_asset_context(partition_key=MONTH)
+        result = raw_asset(context, files=files, warehouse=warehouse, home=home)
+        results[raw_asset.key.to_user_string()] = result
     for result in rulebook(dg.build_asset_context(partition_key=MONTH), files=files, warehouse=warehouse):
         results[result.asset_key.to_user_string()] = result
     results["raw/working_calendar"] = working_calendar(warehouse=warehouse)

@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 
 from pipelines.alerts.checks import history_checks
-from pipelines.resources import WarehouseResource
+from pipelines.resources import EngineResource
 from tests.alerts.history_fixture import EVALUATED, build_history_warehouse
 from tests.assets.conftest import hotline_files
 
@@ -38,8 +38,14 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_check(asset: str, root: Path, month: str = EVALUATED) -> dg.AssetCheckResult:
     check = next(c for c in history_checks if c.check_key.asset_key == dg.AssetKey(asset.split("/")))
     context = dg.build_op_context(partition_key=month, instance=dg.DagsterInstance.ephemeral())
-    warehouse = WarehouseResource(database=str(root / "warehouse.duckdb"))
-    return check(context, warehouse=warehouse, files=hotline_files(root))
+    # the DuckDB engine's reader: the warehouse itself (on Spark the engine's marts, tests/spark)
+    engine = EngineResource(
+        engine="duckdb",
+        dbt_target="duckdb",
+        lake_dir=str(root / "lake"),
+        warehouse_path=str(root / "warehouse.duckdb"),
+    )
+    return check(context, engine=engine, files=hotline_files(root))
 
 
 def test_the_unit_scores_check_warns_with_the_worked_example(history: Path):

@@ -71,11 +71,10 @@ def test_the_rulebook_in_force_and_the_calendar(loaded, warehouse: WarehouseReso
     assert workdays == ["07", "08", "09", "10", "18", "19", "20"]
 
 
-def test_a_month_loaded_again_replaces_its_rows(loaded, files, warehouse: WarehouseResource, monkeypatch):
+def test_a_month_loaded_again_replaces_its_rows(loaded, files, warehouse: WarehouseResource, home):
     from pipelines.ingest.assets import raw_assets
 
-    monkeypatch.setenv("HOTLINE_PHONE_SALT", SALT)
     orders = next(a for a in raw_assets if a.key == dg.AssetKey(["raw", "orders"]))
-    again = orders(dg.build_asset_context(partition_key=MONTH), files=files, warehouse=warehouse)
+    again = orders(dg.build_asset_context(partition_key=MONTH), files=files, warehouse=warehouse, home=home)
     assert again.metadata["rows_in_warehouse"] == 4
     assert query(warehouse, "select count(*) from raw.orders where month = ?", [MONTH]) == [(4,)]

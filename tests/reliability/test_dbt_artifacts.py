@@ -36,15 +36,14 @@ def make_folders(root: Path, names: list[str]) -> None:
 
 
 def test_only_the_newest_runs_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HOTLINE_DBT_ARTIFACTS_KEEP", "3")
     root = tmp_path / "home" / ARTIFACTS_FOLDER
     make_folders(root, ["run-e", "run-d", "run-c", "run-b", "run-a"])
-    target = new_target_path("dbt_models-new")
+    target = new_target_path("dbt_models-new", tmp_path / "home")
     assert target == root / "dbt_models-new"
     # the new one counts: two older ones stay
     assert sorted(path.name for path in root.iterdir()) == ["run-d", "run-e"]
     assert prune(root, 1) == [root / "run-d"]
     with pytest.raises(ValueError, match="HOTLINE_DBT_ARTIFACTS_KEEP"):
         monkeypatch.setenv("HOTLINE_DBT_ARTIFACTS_KEEP", "0")
-        new_target_path("x")
+        new_target_path("x", tmp_path / "home")

@@ -104,7 +104,7 @@ def test_a_warehouse_folder_that_does_not_exist_is_created_after_saying_so(tmp_p
 
 def test_a_run_not_started_by_hotline_run_checks_the_output_before_its_first_step(tmp_path: Path):
     """A run the daemon launches (schedule, sensor, backfill) has no `hotline run` before it: the
-    files resource checks the output when the run starts."""
+    `home` resource checks the output when the run starts (pipelines/resources.py InstanceHome)."""
     import dagster as dg
 
     from pipelines.ingest.assets import raw_assets

@@ -57,10 +57,11 @@ item_points as (
         '回访满意率' as item,
         3 as item_order,
         rulebook_items.weight,
-        {{ exact('greatest(rulebook_items.floor_points, ' ~ exact(
-            'rulebook_items.weight'
-            ~ ' - ' ~ rate_shortfall('unit_measures.satisfaction_city_rate', 'rulebook_items.city_target', 'rulebook_items.k')
-            ~ ' - ' ~ rate_shortfall('unit_measures.satisfaction_province_rate', 'rulebook_items.province_target', 'rulebook_items.k')
+        {{ exact('greatest(rulebook_items.floor_points, ' ~ subtract_exact(
+            subtract_exact('rulebook_items.weight', rate_shortfall(
+                'unit_measures.satisfaction_city_rate', 'rulebook_items.city_target', 'rulebook_items.k')),
+            rate_shortfall(
+                'unit_measures.satisfaction_province_rate', 'rulebook_items.province_target', 'rulebook_items.k')
         ) ~ ')') }} as points
     from unit_measures
     inner join rulebook_items on rulebook_items.item = '回访满意率'
@@ -90,7 +91,7 @@ item_points as (
         '实例拨测' as item,
         7 as item_order,
         rulebook_items.weight,
-        {{ exact('greatest(0, ' ~ exact('rulebook_items.weight - unit_measures.test_call_deduction') ~ ')') }} as points
+        {{ exact('greatest(0, ' ~ subtract_exact('rulebook_items.weight', 'unit_measures.test_call_deduction') ~ ')') }} as points
     from unit_measures
     inner join rulebook_items on rulebook_items.item = '实例拨测'
 )
@@ -102,5 +103,5 @@ select
     cast(item_order as bigint) as item_order,
     weight,
     points,
-    {{ exact('weight - points') }} as points_lost
+    {{ subtract_exact('weight', 'points') }} as points_lost
 from item_points
