@@ -70,8 +70,10 @@ def render() -> str:
         key=lambda r: r["scale"],
     )
     history = _load("history")
-    loads = [r["load_average"] for r in [*scales, *([history] if history else [])]]
+    cases = [*scales, *([history] if history else [])]
+    loads = [r["load_average"] for r in cases]
     busiest = max((max(pair) for pair in loads), default=0.0)
+    measured_commits = sorted({r.get("commit", "unknown") for r in cases})
     lines = [
         "# Benchmarks",
         "",
@@ -83,8 +85,8 @@ def render() -> str:
         "whole process tree (dbt included), sampled every 0.1 s. What the profile says, and what bounds",
         "each figure: docs/performance.md.",
         "",
-        f"Machine: {machine()}. Commit {_commit()}, report written "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {machine()}. Cases measured at commit {', '.join(measured_commits)}; "
+        f"report written at commit {_commit()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
     ]
     if busiest > (os.cpu_count() or 1):
         lines += [

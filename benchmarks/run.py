@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import Measurement, run_measured, run_python
-from benchmarks.report import RESULTS_DIR, write_report
+from benchmarks.report import RESULTS_DIR, _commit, write_report
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOTLINE = str(Path(sys.executable).parent / "hotline")
@@ -256,6 +256,7 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         result = measure()
         result["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        result["commit"] = _commit()
         result["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
         print(json.dumps(result, ensure_ascii=False)[:2000], flush=True)
