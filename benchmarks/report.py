@@ -70,8 +70,10 @@ def render() -> str:
         key=lambda r: r["scale"],
     )
     history = _load("history")
-    loads = [r["load_average"] for r in [*scales, *([history] if history else [])]]
+    cases = [*scales, *([history] if history else [])]
+    loads = [r["load_average"] for r in cases]
     busiest = max((max(pair) for pair in loads), default=0.0)
+    measured_commits = sorted({r.get("commit", "unknown") for r in cases})
     lines = [
         "# Benchmarks",
         "",
@@ -83,8 +85,8 @@ def render() -> str:
         "whole process tree (dbt included), sampled every 0.1 s. What the profile says, and what bounds",
         "each figure: docs/performance.md.",
         "",
-        f"Machine: {machine()}. Commit {_commit()}, report written "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"Machine: {machine()}. Cases measured at commit {', '.join(measured_commits)}; "
+        f"report written at commit {_commit()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
     ]
     if busiest > (os.cpu_count() or 1):
         lines += [
@@ -136,14 +138,15 @@ def render() -> str:
             "start-up: process start to the first step (imports, definitions, instance, the run's planned",
             "events); load: the raw assets, rulebook and calendar; validate: the contract checks (SQL over",
             "the month, GX over a bounded batch), quarantine and reconciliation; dbt: `dbt build` of the",
-            "month (models and month-scoped tests); bulletin: the publication gate and every document;",
-            "shut-down: the last step's end to the process's exit.",
+            "month (models and month-scoped tests); bulletin: the checks on the marts (publication gate,",
+            "history anomalies), the bulletin in every format and the units' report cards; shut-down: the",
+            "last step's end to the process's exit (the alerts after the run).",
         ]
     if history:
         b, m1, m13 = history["backfill"], history["month_1"], history["month_13"]
         lines += [
             "",
-            "## Cost grows with the month, not with history (scale 1)",
+            f"## Cost grows with the month, not with history (scale {history['scale']:g})",
             "",
             "| case | month | warehouse before | end to end | peak | dbt stage |",
             "|---|---|---|---:|---:|---:|",
@@ -153,9 +156,11 @@ def render() -> str:
             f"| {_mb(m13['peak_mb'])} "
             f"| {m13['stages']['dbt']['seconds']:.1f} s |",
             "",
-            "The same files of 2022-01 run on an empty warehouse and after the year's backfill below.",
+            "The same files of 2022-01 run on an empty warehouse (its partitions starting at 2022-01) and",
+            "after the year's backfill below. Month 1 pays what a new warehouse's first run pays (dbt parses",
+            "the whole project: no parse state is kept for it yet).",
             "",
-            "## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale 1)",
+            f"## A year's backfill: `hotline run --from 2021-01 --to 2021-12` (scale {history['scale']:g})",
             "",
             f"{b['months']} months in one process: {b['seconds']:.1f} s end to end, "
             f"peak {_mb(b['peak_mb'])}. "
@@ -196,9 +201,11 @@ def render() -> str:
     if history:
         m1, m13 = history["month_1"]["seconds"], history["month_13"]["seconds"]
         change = m13 / m1 - 1
+        # "history must not make month 13 slower": a faster month 13 meets it (month 1 pays dbt's
+        # first parse on a new warehouse); docs/performance.md
         lines.append(
-            f"| month 13 within 10 % of month 1 | {change:+.1%} "
-            f"| {_verdict(abs(change) <= HISTORY_TOLERANCE)} |"
+            f"| month 13 at most 10 % slower than month 1 | {change:+.1%} "
+            f"| {_verdict(m13 <= m1 * (1 + HISTORY_TOLERANCE))} |"
         )
         lines.append(
             f"| twelve months' backfill ≤ {BACKFILL_SECONDS} s | {history['backfill']['seconds']:.1f} s "
@@ -231,8 +238,20 @@ def render() -> str:
     return "\n".join(lines)
 
 
+#: sections of the report written by other benchmarks (`make bench-engines`): kept as they are
+KEPT_SECTIONS = ("## Engines",)
+
+
+def kept_tail(text: str) -> str:
+    """The existing report from the first kept section on ("" when there is none)."""
+    starts = [text.find(f"\n{heading}") for heading in KEPT_SECTIONS]
+    found = [start for start in starts if start >= 0]
+    return text[min(found) + 1 :] if found else ""
+
+
 def write_report() -> Path:
-    REPORT.write_text(render(), encoding="utf-8")
+    tail = kept_tail(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else ""
+    REPORT.write_text(render() + ("\n" + tail if tail else ""), encoding="utf-8")
     return REPORT
 
 

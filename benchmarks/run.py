@@ -10,7 +10,8 @@ Cases (each measured in fresh processes, on fresh folders under BENCH_DIR):
 * `history` (scale 1): `hotline run --from 2021-01 --to 2021-12` (a year's backfill, timed), then
   2022-01 on that warehouse (month 13) and the same 2022-01 files on an empty warehouse (month 1).
 
-Environment: BENCH_SCALES (e.g. `1,10`), BENCH_CASES (`scale,history`), BENCH_DIR (default
+Environment: BENCH_SCALES (e.g. `1,10`), BENCH_CASES (`scale,history`), BENCH_HISTORY_SCALE (default 1;
+a smaller one to try the case out), BENCH_DIR (default
 /tmp/hotline-bench), BENCH_FORCE=1 to re-measure cases already in benchmarks/results/ (otherwise a
 measured case is kept: a partial or interrupted run resumes where it stopped), BENCH_NOTE (a line
 written under the machine, e.g. "measured while other jobs ran"), BENCH_RESULTS / BENCH_REPORT (where
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import Measurement, run_measured, run_python
-from benchmarks.report import RESULTS_DIR, write_report
+from benchmarks.report import RESULTS_DIR, _commit, write_report
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOTLINE = str(Path(sys.executable).parent / "hotline")
@@ -40,7 +41,8 @@ MONTH_13 = "2022-01"
 def stage_of(step_key: str) -> str:
     if step_key == "dbt_models":
         return "dbt"
-    if step_key == "bulletin" or step_key.endswith("quarantine_share"):
+    # the checks on the marts (publication gate, history anomalies), the bulletin, the unit cards
+    if step_key in ("bulletin", "unit_report_cards") or step_key.startswith("marts__"):
         return "bulletin"
     if "contract" in step_key or "quarantine" in step_key:
         return "validate"
@@ -148,8 +150,16 @@ def _reference(root: Path, month: str) -> dict:
     return {"seconds": round(measured.seconds, 1), "peak_mb": round(measured.peak_rss_mb), "figures": result}
 
 
-def _hotline_run(root: Path, *args: str) -> Measurement:
-    return run_measured([HOTLINE, "run", *args], env=_env(root), cwd=PROJECT)
+def _hotline_run(root: Path, *args: str, first_month: str | None = None) -> Measurement:
+    env = _env(root)
+    if first_month is not None:
+        env["HOTLINE_FIRST_MONTH"] = first_month
+    return run_measured([HOTLINE, "run", *args], env=env, cwd=PROJECT)
+
+
+def _is_other_month(name: str) -> bool:
+    """A month folder of the landing (YYYY-MM) other than month 13's."""
+    return len(name) == 7 and name[4] == "-" and name[:4].isdigit() and name != MONTH_13
 
 
 def measure_scale(scale: float, base: Path) -> dict:
@@ -175,26 +185,34 @@ def measure_scale(scale: float, base: Path) -> dict:
     }
 
 
-def measure_history(base: Path) -> dict:
+def measure_history(base: Path, scale: float = 1.0) -> dict:
     root = base / "history"
     _fresh(root, keep_landing=False)
     orders = {}
     for month in [*HISTORY_MONTHS, MONTH_13]:
-        orders[month] = _generate(root, month, 1.0)["rows"]["orders"]
+        orders[month] = _generate(root, month, scale)["rows"]["orders"]
     backfill = _hotline_run(root, "--from", HISTORY_MONTHS[0], "--to", HISTORY_MONTHS[-1])
     runs = _runs(root / "dagster_home")
     per_month = {r["month"]: round(r["end"] - r["start"], 1) for r in runs if r["start"] and r["end"]}
     month_13 = _hotline_run(root, "--month", MONTH_13)
     stages_13 = _stages(month_13, _runs(root / "dagster_home")[-1])
-    # the same files on an empty warehouse: month 1 of a new history
+    # the same files on an empty warehouse: month 1 of a new history. Only 2022-01's folder (and the
+    # files beside the month folders) is copied, and the partitions start there (HOTLINE_FIRST_MONTH):
+    # M−1 has no landing folder, so the previous-month rule lets the month run alone.
     empty = base / "history-empty"
     _fresh(empty, keep_landing=False)
-    shutil.copytree(root / "landing", empty / "landing")
-    month_1 = _hotline_run(empty, "--month", MONTH_13)
+    shutil.copytree(
+        root / "landing",
+        empty / "landing",
+        ignore=lambda folder, names: [
+            n for n in names if folder == str(root / "landing") and _is_other_month(n)
+        ],
+    )
+    month_1 = _hotline_run(empty, "--month", MONTH_13, first_month=MONTH_13)
     stages_1 = _stages(month_1, _runs(empty / "dagster_home")[-1])
     return {
         "case": "history",
-        "scale": 1.0,
+        "scale": scale,
         "orders": orders,
         "backfill": {
             "months": len(HISTORY_MONTHS),
@@ -227,7 +245,8 @@ def main() -> None:
     if "scale" in cases:
         todo += [(f"scale-{s:g}", (lambda s=s: measure_scale(s, base))) for s in scales]
     if "history" in cases:
-        todo.append(("history", lambda: measure_history(base)))
+        history_scale = float(os.environ.get("BENCH_HISTORY_SCALE", "1"))
+        todo.append(("history", lambda: measure_history(base, history_scale)))
     for name, measure in todo:
         path = RESULTS_DIR / f"{name}.json"
         if path.exists() and not force:
@@ -237,6 +256,7 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         result = measure()
         result["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        result["commit"] = _commit()
         result["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
         print(json.dumps(result, ensure_ascii=False)[:2000], flush=True)

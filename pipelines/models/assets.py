@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.engines.readers import lake_lock
 from pipelines.models.dbt_artifacts import new_target_path
+from pipelines.models.dbt_process import stop_on_failure
 from pipelines.models.project import ENGINE, HotlineDbtCliResource, dbt_project
 from pipelines.partitions import ONE_MONTH_PER_RUN, monthly_partitions
 from pipelines.previews import month_preview
@@ -141,7 +142,8 @@ def dbt_models(
         )
         target_path = new_target_path(run_folder, home.home)
         with lake_lock(engine.lake):
-            yield from dbt.cli(args, context=context, target_path=target_path, env=env).stream()
+            invocation = dbt.cli(args, context=context, target_path=target_path, env=env)
+            yield from stop_on_failure(invocation.stream(), invocation.process)
         return
     # under DAGSTER_HOME/dbt_artifacts, the newest N kept (pipelines/models/dbt_artifacts.py)
     target_path = new_target_path(run_folder, home.home)
@@ -151,7 +153,8 @@ def dbt_models(
         start_from_parse_state(warehouse.path, target_path)
         invocation = dbt.cli(args, context=context, target_path=target_path, env=env)
         yield from with_month_observations(
-            invocation.stream(),
+            # a failed step stops dbt first: it would hold the file for the observations that follow
+            stop_on_failure(invocation.stream(), invocation.process),
             warehouse,
             context.partition_key,
             context.log,

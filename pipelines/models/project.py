@@ -101,7 +101,7 @@ class HotlineDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
         """No in-process dbt adapter (it loads every macro, ≈ 1.5 s a run): dagster-dbt uses it only
         for `fetch_row_counts`/`fetch_column_metadata`, which the project does not call (the month's
-        row counts and previews are read by pipelines/assets/dbt_models.py after dbt exits)."""
+        row counts and previews are read by pipelines/models/assets.py after dbt exits)."""
         return None
 
 
