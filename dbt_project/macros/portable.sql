@@ -54,6 +54,20 @@
     cast(cast({{ a }} as decimal(25,12)) - cast({{ b }} as decimal(25,12)) as {{ exact_type() }})
 {%- endmacro %}
 
+{#-
+  The sum of `terms` (SQL expressions; a term may start with '-') as exact_type(), alike on every
+  engine: each term as decimal(25,12), so a chain of + and - grows one integer digit a step and
+  keeps the 12 decimals on Spark (a chain of decimal(38,12) lost one decimal a step, down to 6).
+-#}
+{% macro sum_exact(terms) -%}
+    cast(
+    {%- for term in terms %}
+        {%- set negative = term.strip().startswith('-') %}
+        {{- ' - ' if negative else (' + ' if not loop.first else '') -}}
+        cast({{ term.strip()[1:] if negative else term }} as decimal(25,12))
+    {%- endfor %} as {{ exact_type() }})
+{%- endmacro %}
+
 {#- Seconds between two timestamps (a, b): b - a. -#}
 {% macro seconds_between(a, b) -%}
     {{ dbt.datediff(a, b, 'second') }}

@@ -142,8 +142,10 @@ select
     integration,
     {{ exact(
         'least(' ~ rulebook_param('数据质量总分', 'max') ~ ', greatest(' ~ rulebook_param('数据质量总分', 'floor') ~ ', '
-        ~ 'data_completeness + content_completeness + timeliness + interface_stability + integration'
-        ~ ' - (' ~ rulebook_param('扣分项', 'weight') ~ ' - deduction_item)'
-        ~ ' - (' ~ rulebook_param('工单抽检', 'weight') ~ ' - inspection_item)))'
+        ~ sum_exact([
+            'data_completeness', 'content_completeness', 'timeliness', 'interface_stability', 'integration',
+            '-' ~ subtract_exact(rulebook_param('扣分项', 'weight'), 'deduction_item'),
+            '-' ~ subtract_exact(rulebook_param('工单抽检', 'weight'), 'inspection_item'),
+        ]) ~ '))'
     ) }} as total
 from county_points

@@ -72,6 +72,6 @@ select
     satisfaction_points,
     {{ exact(
         'least(' ~ rulebook_param('县级平台办件', 'max') ~ ', greatest(' ~ rulebook_param('县级平台办件', 'floor')
-        ~ ', on_time_points + satisfaction_points))'
+        ~ ', ' ~ sum_exact(['on_time_points', 'satisfaction_points']) ~ '))'
     ) }} as total
 from county_points

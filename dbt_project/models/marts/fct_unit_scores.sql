@@ -109,14 +109,12 @@ unit_exact as (
 unit_totals as (
     select
         unit_exact.*,
-        {{ round2(
-            'least(full_marks, handling_points + bonus_points'
-            ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
-        ) }} as total,
-        {{ exact(
-            'least(full_marks, handling_points + bonus_points'
-            ~ ' + coalesce(data_quality_points, 0) + coalesce(county_platform_points, 0))'
-        ) }} as total_exact,
+        {%- set points_sum = sum_exact([
+            'handling_points', 'bonus_points',
+            'coalesce(data_quality_points, 0)', 'coalesce(county_platform_points, 0)',
+        ]) %}
+        {{ round2('least(full_marks, ' ~ points_sum ~ ')') }} as total,
+        {{ exact('least(full_marks, ' ~ points_sum ~ ')') }} as total_exact,
         case
             when orders = 0 then 'no_orders'
             when due_total = 0 then 'no_due_orders'
